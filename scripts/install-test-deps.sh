@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the integration tests need beyond cargo, from the package registries, into
+# .test-deps/ (git-ignored): a Python venv (python-dotenv, pre-commit, jsonschema) and npm's
+# dotenv. Idempotent; the tests look for these under .test-deps/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+deps=.test-deps
+mkdir -p "$deps"
+if [ ! -x "$deps/venv/bin/python" ]; then
+  python3 -m venv "$deps/venv"
+fi
+"$deps/venv/bin/pip" install -q --disable-pip-version-check \
+  "python-dotenv==1.2.1" "pre-commit==4.7.0" "jsonschema==4.25.1"
+if [ ! -f "$deps/node/node_modules/dotenv/package.json" ]; then
+  mkdir -p "$deps/node"
+  npm install --silent --no-audit --no-fund --prefix "$deps/node" "dotenv@17.2.3" >/dev/null
+fi
+echo "test dependencies ready in $deps/"

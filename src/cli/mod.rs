@@ -1,0 +1,61 @@
+//! Command-line front end: one thin module per subcommand. Each turns its arguments into calls
+//! to the library and its results into an exit code (see [`exit`]).
+
+pub mod generate;
+pub mod generate_into;
+pub mod hook;
+pub mod rules;
+pub mod scan;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit codes shared by every subcommand (the output contract of DESIGN.md).
+pub mod exit {
+    /// Nothing found, or the command did what was asked.
+    pub const CLEAN: u8 = 0;
+    /// A scan found at least one secret.
+    pub const FINDINGS: u8 = 1;
+    /// Bad arguments, unreadable input, not a repository, refused write.
+    pub const ERROR: u8 = 2;
+}
+
+/// Secret hygiene: generate keys into ignored .env files, scan for leaked tokens.
+#[derive(Debug, Parser)]
+#[command(name = "tokhyg", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The subcommand to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands of `tokhyg`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate cryptographically secure tokens, to stdout or into a .env file.
+    Generate(generate::GenerateArgs),
+    /// Scan files, staged changes or git history for leaked secrets.
+    Scan(scan::ScanArgs),
+    /// List the built-in rules or test a rules file.
+    Rules(rules::RulesArgs),
+    /// Install or remove the plain git pre-commit hook.
+    Hook(hook::HookArgs),
+}
+
+/// Runs the parsed command line and maps its result to the process exit code. Errors are
+/// printed once, here, with their full context chain.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Generate(args) => generate::run(args),
+        Command::Scan(args) => scan::run(args),
+        Command::Rules(args) => rules::run(args),
+        Command::Hook(args) => hook::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("tokhyg: error: {error:#}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Lossless .env documents (being built).

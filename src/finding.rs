@@ -1,0 +1,54 @@
+//! The finding: what every source and the matcher produce together, and what every report
+//! writer and suppression mechanism consumes. It holds the raw secret; writers redact it unless
+//! the user asked for `--show-secrets`.
+
+use serde::Serialize;
+
+/// The commit a finding was first introduced in (history and staged scans only).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct CommitInfo {
+    /// Full hexadecimal commit id.
+    pub id: String,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// Author date, RFC 3339 (`2024-05-01T12:00:00Z`).
+    pub date: String,
+}
+
+/// One leaked secret at one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Stable rule id, such as `github-pat-classic`.
+    pub rule_id: String,
+    /// Human title of the rule.
+    pub title: String,
+    /// What to do about it, one line.
+    pub remediation: Option<String>,
+    /// Path relative to the scan root, `/`-separated (`-` for standard input).
+    pub path: String,
+    /// 1-based line of the secret's first byte.
+    pub line: usize,
+    /// 1-based column (in bytes) of the secret's first byte.
+    pub column: usize,
+    /// The commit that introduced it, for history scans.
+    pub commit: Option<CommitInfo>,
+    /// Identity of the secret for suppression: depends on the rule and the secret only.
+    pub fingerprint: String,
+    /// The raw secret. Never print it without redaction unless the user asked.
+    pub secret: String,
+}
+
+impl Finding {
+    /// The order reports use: path, line, column, rule, then commit.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, Option<&str>) {
+        (
+            &self.path,
+            self.line,
+            self.column,
+            &self.rule_id,
+            self.commit.as_ref().map(|c| c.id.as_str()),
+        )
+    }
+}

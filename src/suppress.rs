@@ -1,0 +1,1 @@
+//! Suppression: allow comments, ignore file, baseline (being built).

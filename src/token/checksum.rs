@@ -1,0 +1,102 @@
+//! The `crc32-base62` checksum: GitHub's token checksum scheme, also used by npm and by tokhyg's
+//! own `--prefix/--checksum` keys.
+//!
+//! CRC-32/IEEE (zlib's) of the random body only (never the prefix), written in base62 with the
+//! digits-first alphabet `0-9A-Za-z`, left-padded with `0` to [`CHECKSUM_LEN`] characters.
+
+use thiserror::Error;
+
+/// Number of characters a `crc32-base62` checksum occupies at the end of a token.
+pub const CHECKSUM_LEN: usize = 6;
+
+/// Digits first, then upper case, then lower case: the order GitHub's scheme uses.
+const BASE62_DIGITS_FIRST: &[u8; 62] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// A checksum scheme a token format can carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Checksum {
+    /// CRC-32/IEEE of the body, 6 base62 characters (digits first).
+    #[serde(rename = "crc32-base62")]
+    Crc32Base62,
+}
+
+/// The name given to a checksum scheme that tokhyg does not know.
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("unknown checksum `{0}` (known: crc32-base62)")]
+pub struct UnknownChecksum(pub String);
+
+impl std::str::FromStr for Checksum {
+    type Err = UnknownChecksum;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        match name {
+            "crc32-base62" => Ok(Checksum::Crc32Base62),
+            other => Err(UnknownChecksum(other.to_string())),
+        }
+    }
+}
+
+impl Checksum {
+    /// Length in characters of the checksum tail.
+    pub fn tail_len(self) -> usize {
+        match self {
+            Checksum::Crc32Base62 => CHECKSUM_LEN,
+        }
+    }
+
+    /// The checksum tail for `body`.
+    pub fn compute(self, body: &[u8]) -> String {
+        match self {
+            Checksum::Crc32Base62 => crc32_base62(body),
+        }
+    }
+
+    /// True when `body_and_tail` ends with the correct checksum of what precedes it.
+    pub fn verify(self, body_and_tail: &[u8]) -> bool {
+        let len = self.tail_len();
+        if body_and_tail.len() < len {
+            return false;
+        }
+        let (body, tail) = body_and_tail.split_at(body_and_tail.len() - len);
+        self.compute(body).as_bytes() == tail
+    }
+}
+
+/// CRC-32/IEEE of `body`, in base62 (digits first), left-padded with `0` to 6 characters.
+pub fn crc32_base62(body: &[u8]) -> String {
+    let mut value = crc32fast::hash(body);
+    let mut digits = [b'0'; CHECKSUM_LEN];
+    for slot in digits.iter_mut().rev() {
+        *slot = BASE62_DIGITS_FIRST[(value % 62) as usize];
+        value /= 62;
+    }
+    // 62^6 > 2^32, so every CRC-32 fits in six digits.
+    debug_assert_eq!(value, 0);
+    String::from_utf8(digits.to_vec()).expect("base62 digits are ASCII")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_the_published_test_vector() {
+        assert_eq!(crc32fast::hash(b"hello"), 907_060_870);
+        assert_eq!(crc32_base62(b"hello"), "0zNvy2");
+    }
+
+    #[test]
+    fn pads_small_values_with_zeros() {
+        assert_eq!(crc32fast::hash(b""), 0);
+        assert_eq!(crc32_base62(b""), "000000");
+    }
+
+    #[test]
+    fn verify_accepts_the_right_tail_and_rejects_a_changed_one() {
+        assert!(Checksum::Crc32Base62.verify(b"hello0zNvy2"));
+        assert!(!Checksum::Crc32Base62.verify(b"hello0zNvy3"));
+        assert!(!Checksum::Crc32Base62.verify(b"hellp0zNvy2"));
+        assert!(!Checksum::Crc32Base62.verify(b"0zNvy"));
+    }
+}
