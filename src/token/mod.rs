@@ -3,4 +3,5 @@
 
 pub mod alphabet;
 pub mod checksum;
+pub mod entropy;
 pub mod format;
