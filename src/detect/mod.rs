@@ -1,9 +1,29 @@
 //! The matcher: keyword prefilter (one Aho-Corasick pass) -> lazily compiled regex near each hit
-//! -> validators (entropy, checksum, placeholders). It knows nothing of files or git.
+//! -> validators (token format and checksum, entropy, `allow`, placeholders). It knows nothing
+//! of files or git.
 //!
-//! Being built: the public API below is the contract the sources and the scan command use.
+//! A blob is searched once for every keyword of every rule. Only the rules whose keyword
+//! appears run, each on windows around its hits (as far as a match containing the hit can
+//! reach), so most blobs run no regex at all. A rule's regexes are compiled the first time one
+//! of its keywords is hit.
 
-use crate::rules::RuleSet;
+mod compile;
+mod placeholder;
+mod window;
+
+use crate::rules::{Rule, RuleKind, RuleSet};
+use crate::token::entropy::shannon;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use compile::{Compiled, TextRule};
+use regex_automata::{Anchored, Input};
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// How far apart a match and the keyword hit that found it can be, at most, in bytes. A caller
+/// that scans a large file in chunks overlaps consecutive chunks by this much so that no match
+/// is cut (and drops the matches it already saw).
+pub const CHUNK_OVERLAP: usize = 4 * compile::MAX_REACH;
 
 /// One validated match of a rule in a blob.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,12 +40,66 @@ pub struct Match {
 #[derive(Debug)]
 pub struct Matcher {
     rules: RuleSet,
+    /// Every keyword of every token and pattern rule; `None` when there is none.
+    keywords: Option<AhoCorasick>,
+    /// For each keyword (automaton pattern id), the rules it wakes.
+    keyword_rules: Vec<Vec<usize>>,
+    /// Indices of the path rules.
+    path_rules: Vec<usize>,
+    /// Each rule's regexes, compiled on first use.
+    compiled: Vec<OnceLock<Result<Compiled, String>>>,
+    /// Specificity of each rule: when matches overlap, only the most specific is kept.
+    ranks: Vec<u8>,
 }
 
 impl Matcher {
-    /// Builds the matcher; regexes are compiled lazily, on the first keyword hit.
+    /// Builds the matcher: the keyword automaton only; regexes are compiled lazily, on the
+    /// first keyword hit.
+    ///
+    /// # Panics
+    ///
+    /// Only if the keywords exceed the automaton's limits (billions of states), which no
+    /// rules file read into memory can reach.
     pub fn new(rules: RuleSet) -> Self {
-        Matcher { rules }
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut path_rules = Vec::new();
+        for (index, rule) in rules.rules().iter().enumerate() {
+            if matches!(rule.kind, RuleKind::Path(_)) {
+                path_rules.push(index);
+            }
+            for keyword in &rule.keywords {
+                match keywords.iter().position(|k| k == keyword) {
+                    Some(id) => keyword_rules[id].push(index),
+                    None => {
+                        keywords.push(keyword.clone());
+                        keyword_rules.push(vec![index]);
+                    }
+                }
+            }
+        }
+        let keywords = (!keywords.is_empty()).then(|| {
+            let mut builder = AhoCorasick::builder();
+            builder
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA));
+            builder
+                .build(&keywords)
+                // A DFA has a size limit; the automatic choice falls back to an NFA.
+                .or_else(|_| builder.kind(None).build(&keywords))
+                .expect("keyword automaton within aho-corasick's limits")
+        });
+        let compiled = rules.rules().iter().map(|_| OnceLock::new()).collect();
+        let ranks = rules.rules().iter().map(rank).collect();
+        Matcher {
+            rules,
+            keywords,
+            keyword_rules,
+            path_rules,
+            compiled,
+            ranks,
+        }
     }
 
     /// The rules this matcher runs.
@@ -33,8 +107,205 @@ impl Matcher {
         &self.rules
     }
 
-    /// Every validated match in `bytes`, sorted by position.
-    pub fn scan(&self, _bytes: &[u8]) -> Vec<Match> {
-        Vec::new()
+    /// Every validated match in `bytes`, sorted by position, without duplicates. A match's span
+    /// is the secret's (a token rule's whole token, a pattern rule's secret group). Where matches
+    /// of several rules overlap, only the most specific rule's is kept (token rules with a
+    /// checksum, then token rules and pattern rules with a checksum, then pattern rules, then
+    /// rules whose id starts with `generic-`; ties go to the longer span, then the earlier rule).
+    pub fn scan(&self, bytes: &[u8]) -> Vec<Match> {
+        let Some(automaton) = &self.keywords else {
+            return Vec::new();
+        };
+        let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+        for hit in automaton.find_overlapping_iter(bytes) {
+            for &rule in &self.keyword_rules[hit.pattern().as_usize()] {
+                hits.push((rule, hit.start(), hit.end()));
+            }
+        }
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        let mut found = Vec::new();
+        let mut spans = Vec::new();
+        for group in hits.chunk_by(|a, b| a.0 == b.0) {
+            let rule = group[0].0;
+            let Some(Compiled::Text(text)) = self.compiled(rule) else {
+                continue;
+            };
+            spans.clear();
+            spans.extend(group.iter().map(|&(_, start, end)| (start, end)));
+            for window in window::windows(bytes, &spans, text.reach, text.bounded) {
+                self.scan_window(rule, text, bytes, window, &mut found);
+            }
+        }
+        resolve_overlaps(found, &self.ranks)
     }
+
+    /// Indices of the path rules whose regex matches `rel_path` (relative to the scan root,
+    /// `/`-separated): files that should never be committed, whatever they hold.
+    pub fn scan_path(&self, rel_path: &str) -> Vec<usize> {
+        self.path_rules
+            .iter()
+            .copied()
+            .filter(|&rule| matches!(self.compiled(rule), Some(Compiled::Path(re)) if re.is_match(rel_path)))
+            .collect()
+    }
+
+    /// The rule's compiled form, compiled now if this is its first use. A rule that does not
+    /// compile is reported once on standard error and never runs; the built-in rule test and
+    /// [`check_rules`] (run on every user rules file) keep this from happening.
+    fn compiled(&self, rule: usize) -> Option<&Compiled> {
+        self.compiled[rule]
+            .get_or_init(|| {
+                let compiled = compile::compile(&self.rules.rules()[rule]);
+                if let Err(error) = &compiled {
+                    let rule = &self.rules.rules()[rule];
+                    eprintln!(
+                        "tokhyg: warning: rule `{}` ({}) is skipped: {error}",
+                        rule.id, rule.origin
+                    );
+                }
+                compiled
+            })
+            .as_ref()
+            .ok()
+    }
+
+    /// Runs one rule's regex on one window and keeps the matches that pass its validators.
+    fn scan_window(
+        &self,
+        rule: usize,
+        text: &TextRule,
+        hay: &[u8],
+        window: Range<usize>,
+        out: &mut Vec<Match>,
+    ) {
+        let kind = &self.rules.rules()[rule].kind;
+        let window_end = window.end;
+        for mut caps in text.regex.captures_iter(Input::new(hay).range(window)) {
+            let Some(whole) = caps.get_match() else {
+                continue;
+            };
+            if !text.bounded && whole.end() == window_end && window_end < hay.len() {
+                // The window edge may have cut an unbounded match: redo it without the edge.
+                let end = whole
+                    .start()
+                    .saturating_add(compile::MAX_REACH)
+                    .min(hay.len());
+                let input = Input::new(hay)
+                    .range(whole.start()..end)
+                    .anchored(Anchored::Yes);
+                text.regex.search_captures(&input, &mut caps);
+            }
+            let Some(secret) = caps.get_group(text.secret_group) else {
+                continue;
+            };
+            let span = secret.range();
+            if !span.is_empty() && is_valid(kind, text, hay, span.clone()) {
+                out.push(Match {
+                    rule,
+                    start: span.start,
+                    end: span.end,
+                });
+            }
+        }
+    }
+}
+
+/// The validators of a rule's kind, then the built-in placeholder filter.
+fn is_valid(kind: &RuleKind, text: &TextRule, hay: &[u8], span: Range<usize>) -> bool {
+    let secret = &hay[span.clone()];
+    match kind {
+        RuleKind::Token(format) => {
+            if let Some(table) = &text.token_bytes {
+                let touches = |at: Option<&u8>| at.is_some_and(|&b| table[usize::from(b)]);
+                if touches(span.start.checked_sub(1).and_then(|i| hay.get(i)))
+                    || touches(hay.get(span.end))
+                {
+                    return false; // part of a longer run: not this token
+                }
+            }
+            let Ok(token) = std::str::from_utf8(secret) else {
+                return false;
+            };
+            format.verify(token) && !placeholder::is_placeholder(&secret[format.prefix.len()..])
+        }
+        RuleKind::Pattern(pattern) => {
+            if pattern.min_entropy.is_some_and(|min| shannon(secret) < min) {
+                return false;
+            }
+            if pattern
+                .checksum
+                .is_some_and(|checksum| !checksum.verify(secret))
+            {
+                return false;
+            }
+            !text.allow.iter().any(|allow| allow.is_match(secret))
+                && !placeholder::is_placeholder(secret)
+        }
+        RuleKind::Path(_) => false,
+    }
+}
+
+/// Specificity of a rule (higher wins when matches overlap).
+fn rank(rule: &Rule) -> u8 {
+    match &rule.kind {
+        RuleKind::Token(format) if format.checksum.is_some() => 4,
+        RuleKind::Token(_) => 3,
+        RuleKind::Pattern(pattern) if pattern.checksum.is_some() => 3,
+        RuleKind::Pattern(_) if rule.id.starts_with("generic-") => 1,
+        RuleKind::Pattern(_) => 2,
+        RuleKind::Path(_) => 0,
+    }
+}
+
+/// Keeps one match per overlapping cluster: the most specific, then the longest, then the
+/// earliest rule's; returns them sorted by position.
+fn resolve_overlaps(mut found: Vec<Match>, ranks: &[u8]) -> Vec<Match> {
+    found.sort_unstable_by(|a, b| {
+        ranks[b.rule]
+            .cmp(&ranks[a.rule])
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.rule.cmp(&b.rule))
+            .then(a.start.cmp(&b.start))
+    });
+    // Kept spans are disjoint, so the one starting last before `m.end` is the only candidate
+    // for an overlap with `m`.
+    let mut kept: BTreeMap<usize, Match> = BTreeMap::new();
+    for m in found {
+        let overlaps = kept
+            .range(..m.end)
+            .next_back()
+            .is_some_and(|(_, k)| k.end > m.start);
+        if !overlaps {
+            kept.insert(m.start, m);
+        }
+    }
+    kept.into_values().collect()
+}
+
+/// Compiles every rule of `rules` and reports all that fail, naming file and rule: run on user
+/// rules files when they are loaded (the built-in ones are checked by a test instead).
+pub fn check_rules(rules: &RuleSet) -> anyhow::Result<()> {
+    let errors: Vec<String> = rules
+        .rules()
+        .iter()
+        .filter_map(|rule| {
+            check_rule(rule)
+                .err()
+                .map(|e| format!("{}: rule `{}`: {e}", rule.origin, rule.id))
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("{}", errors.join("\n"))
+    }
+}
+
+/// Compiles one rule: its regex, `allow` regexes and secret group must be valid.
+pub fn check_rule(rule: &Rule) -> Result<(), String> {
+    compile::compile(rule).map(|_| ())
 }

@@ -1,7 +1,244 @@
-//! Rules: the schema of `rules/*.yaml` and `.tokhyg.yaml` (serde), and their validation.
-//!
-//! Being built: see rules/README.md for the schema.
+//! Rules: the schema of `rules/*.yaml` and `.tokhyg.yaml` (see `rules/README.md`), validated
+//! into a [`RuleSet`]. Rules are data; turning them into regexes is the matcher's job
+//! ([`crate::detect`]), done lazily so that loading the built-in rules compiles nothing.
 
-/// A validated set of rules.
-#[derive(Debug, Default)]
-pub struct RuleSet {}
+pub mod config;
+mod schema;
+
+use crate::token::checksum::Checksum;
+use crate::token::format::TokenFormat;
+use anyhow::{Context, bail};
+use std::collections::HashSet;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+}
+
+/// One detection rule, validated (its regexes are checked by [`crate::detect::check_rules`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// Stable kebab-case id, such as `github-pat-classic`; appears in output and baselines.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// What to do about a finding, one line.
+    pub remediation: Option<String>,
+    /// What the rule matches.
+    pub kind: RuleKind,
+    /// Lower-case literals; the rule runs only near a case-insensitive hit of one of them.
+    /// Empty for path rules only.
+    pub keywords: Vec<String>,
+    /// Lines of text (paths, for path rules) that must produce a finding of this rule.
+    pub examples: Vec<String>,
+    /// Lines of text (paths, for path rules) that must not.
+    pub negative_examples: Vec<String>,
+    /// The file the rule came from (`rules/cloud.yaml`, `.tokhyg.yaml`), for messages.
+    pub origin: String,
+}
+
+/// The three kinds of rule of the schema.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleKind {
+    /// A structured format the engine both generates and recognises.
+    Token(TokenFormat),
+    /// Keywords, a regex and validators.
+    Pattern(PatternRule),
+    /// A file that should never be committed, recognised by its path.
+    Path(PathRule),
+}
+
+/// The regex part of a pattern rule and its validators.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternRule {
+    /// Regex crate syntax, run on bytes in ASCII mode.
+    pub pattern: String,
+    /// The capture group holding the secret; `None` means the schema default (1 if the pattern
+    /// has a group, else 0).
+    pub secret_group: Option<usize>,
+    /// Shannon entropy (bits per character) the secret must reach.
+    pub min_entropy: Option<f64>,
+    /// A checksum the secret (body and tail) must verify.
+    pub checksum: Option<Checksum>,
+    /// Regexes on the secret; a secret matching one of them is a placeholder.
+    pub allow: Vec<String>,
+}
+
+/// A path rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRule {
+    /// Regex on the `/`-separated path relative to the scan root.
+    pub pattern: String,
+}
+
+impl Rule {
+    /// Short name of the rule's kind: `token`, `pattern` or `path`.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            RuleKind::Token(_) => "token",
+            RuleKind::Pattern(_) => "pattern",
+            RuleKind::Path(_) => "path",
+        }
+    }
+}
+
+/// A validated set of rules with unique ids, in a fixed order (the order of their files).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// Every built-in rule: all `rules/*.yaml` files, embedded at build time, in file-name
+    /// order. Regexes are not compiled here (the built-in rule test checks them all).
+    pub fn builtin() -> anyhow::Result<RuleSet> {
+        let mut set = RuleSet::default();
+        for (origin, text) in builtin::BUILTIN_RULE_FILES {
+            set.extend(RuleSet::from_yaml(text, origin)?)?;
+        }
+        Ok(set)
+    }
+
+    /// Parses and validates a rules document (`rules:` list of the schema). `origin` names the
+    /// file in errors. Regexes are not compiled: see [`crate::detect::check_rules`].
+    pub fn from_yaml(text: &str, origin: &str) -> anyhow::Result<RuleSet> {
+        let rules = schema::parse_rules_document(text, origin)?;
+        let mut set = RuleSet::default();
+        for rule in rules {
+            set.push(rule)?;
+        }
+        Ok(set)
+    }
+
+    /// A set made of already validated rules; refuses duplicate ids.
+    pub fn from_rules(rules: Vec<Rule>) -> anyhow::Result<RuleSet> {
+        let mut set = RuleSet::default();
+        for rule in rules {
+            set.push(rule)?;
+        }
+        Ok(set)
+    }
+
+    fn push(&mut self, rule: Rule) -> anyhow::Result<()> {
+        if let Some(existing) = self.rules.iter().find(|r| r.id == rule.id) {
+            bail!(
+                "{}: rule id `{}` is already defined in {}; rule ids must be unique",
+                rule.origin,
+                rule.id,
+                existing.origin
+            );
+        }
+        self.rules.push(rule);
+        Ok(())
+    }
+
+    /// Appends `other`'s rules; a rule id defined in both is an error.
+    pub fn extend(&mut self, other: RuleSet) -> anyhow::Result<()> {
+        for rule in other.rules {
+            self.push(rule)?;
+        }
+        Ok(())
+    }
+
+    /// Removes the rules with these ids; an id that names no rule is an error (a typo would
+    /// otherwise silently keep the rule on).
+    pub fn disable(&mut self, ids: &[String]) -> anyhow::Result<()> {
+        let known: HashSet<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
+        let unknown: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !known.contains(id))
+            .collect();
+        if !unknown.is_empty() {
+            bail!(
+                "cannot disable unknown rule id(s): {} (`tokhyg rules list` shows the ids)",
+                unknown.join(", ")
+            );
+        }
+        let disabled: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        self.rules.retain(|r| !disabled.contains(r.id.as_str()));
+        Ok(())
+    }
+
+    /// The rules, in order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule with this id.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// True when the set holds no rule.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+}
+
+/// Reads and parses a rules file from disk (for `tokhyg rules test`).
+pub fn load_rules_file(path: &std::path::Path) -> anyhow::Result<RuleSet> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read rules file {}", path.display()))?;
+    RuleSet::from_yaml(&text, &path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO_RULES: &str = r#"
+rules:
+  - id: acme-key
+    title: Acme key
+    token: {prefix: acme_, alphabet: base62, length: 20}
+    examples: ['k = acme_aaaaaaaaaaaaaaaaaaab']
+    negative_examples: ['acme_short']
+  - id: acme-password
+    title: Acme password
+    keywords: [acme]
+    pattern: 'acme_password\s*=\s*(\S+)'
+"#;
+
+    #[test]
+    fn builtin_rules_load() {
+        RuleSet::builtin().unwrap();
+    }
+
+    #[test]
+    fn parses_and_keeps_order() {
+        let set = RuleSet::from_yaml(TWO_RULES, "two.yaml").unwrap();
+        let ids: Vec<&str> = set.rules().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["acme-key", "acme-password"]);
+        assert_eq!(set.rules()[0].keywords, ["acme_"]);
+        assert_eq!(set.rules()[0].origin, "two.yaml");
+    }
+
+    #[test]
+    fn extend_refuses_duplicate_ids() {
+        let mut set = RuleSet::from_yaml(TWO_RULES, "a.yaml").unwrap();
+        let error = set
+            .extend(RuleSet::from_yaml(TWO_RULES, "b.yaml").unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("acme-key") && error.contains("a.yaml"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn disable_removes_known_ids_and_refuses_unknown_ones() {
+        let mut set = RuleSet::from_yaml(TWO_RULES, "a.yaml").unwrap();
+        let error = set.disable(&["nope".into()]).unwrap_err().to_string();
+        assert!(error.contains("nope"), "{error}");
+        assert_eq!(set.len(), 2);
+        set.disable(&["acme-key".into()]).unwrap();
+        assert_eq!(set.len(), 1);
+        assert!(set.get("acme-key").is_none());
+    }
+}

@@ -1,0 +1,211 @@
+//! Compiles one rule into what the matcher runs: a byte regex (ASCII mode), how far from a
+//! keyword hit a match can reach, the secret's capture group, the `allow` regexes, or for a path
+//! rule a regex on the path.
+
+use crate::rules::{Rule, RuleKind};
+use regex_automata::meta;
+use regex_syntax::hir::Hir;
+
+/// A match never reaches further than this from the keyword hit that woke its rule, even when
+/// its regex is unbounded (`\s*`, `+`): such windows are also widened to whole lines. 8 KiB holds
+/// a PEM block of an RSA-8192 key.
+pub(crate) const MAX_REACH: usize = 8 * 1024;
+
+/// What the matcher runs for one rule.
+#[derive(Debug)]
+pub(crate) enum Compiled {
+    /// A token or pattern rule.
+    Text(TextRule),
+    /// A path rule.
+    Path(regex::Regex),
+}
+
+/// The compiled form of a token or pattern rule.
+#[derive(Debug)]
+pub(crate) struct TextRule {
+    /// Finds candidate matches; run on windows of the blob only.
+    pub regex: meta::Regex,
+    /// Longest possible match in bytes, capped at [`MAX_REACH`].
+    pub reach: usize,
+    /// False when the regex can match more than [`MAX_REACH`] bytes: windows then widen to
+    /// whole lines and a match cut by a window edge is retried.
+    pub bounded: bool,
+    /// Capture group of the secret (0: the whole match).
+    pub secret_group: usize,
+    /// Secrets matching one of these are placeholders.
+    pub allow: Vec<meta::Regex>,
+    /// For token rules: bytes that may not touch the token on either side (the alphabet and
+    /// ASCII alphanumerics), so that a token inside a longer run is not a token.
+    pub token_bytes: Option<Box<[bool; 256]>>,
+}
+
+/// Compiles `rule`, or says why its regex (or an `allow` regex, or its secret group) is invalid.
+pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
+    match &rule.kind {
+        RuleKind::Token(format) => {
+            // Unicode mode only matters for a custom alphabet of non-ASCII characters; the
+            // token regex has no `.`, `\w` or case folding.
+            let hir = parse(&format.regex_source(), true)
+                .map_err(|e| format!("token regex of the format is invalid: {e}"))?;
+            let (reach, bounded) = reach_of(&hir);
+            let regex = build(&hir)?;
+            let mut token_bytes = Box::new([false; 256]);
+            for byte in 0..=255u8 {
+                token_bytes[usize::from(byte)] = byte.is_ascii_alphanumeric()
+                    || (byte.is_ascii() && format.alphabet.contains(char::from(byte)));
+            }
+            Ok(Compiled::Text(TextRule {
+                regex,
+                reach,
+                bounded,
+                secret_group: 0,
+                allow: Vec::new(),
+                token_bytes: Some(token_bytes),
+            }))
+        }
+        RuleKind::Pattern(pattern) => {
+            let hir =
+                parse(&pattern.pattern, false).map_err(|e| format!("invalid `pattern`: {e}"))?;
+            let (reach, bounded) = reach_of(&hir);
+            let regex = build(&hir)?;
+            // captures_len counts group 0, the whole match.
+            let groups = regex.captures_len() - 1;
+            let secret_group = pattern.secret_group.unwrap_or(usize::from(groups >= 1));
+            if secret_group > groups {
+                return Err(format!(
+                    "`secret_group: {secret_group}` but the pattern has {groups} capture group(s)"
+                ));
+            }
+            let allow = pattern
+                .allow
+                .iter()
+                .map(|source| {
+                    let hir = parse(source, false)
+                        .map_err(|e| format!("invalid `allow` regex `{source}`: {e}"))?;
+                    build(&hir)
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok(Compiled::Text(TextRule {
+                regex,
+                reach,
+                bounded,
+                secret_group,
+                allow,
+                token_bytes: None,
+            }))
+        }
+        RuleKind::Path(path) => regex::Regex::new(&path.pattern)
+            .map(Compiled::Path)
+            .map_err(|e| format!("invalid `path` regex: {e}")),
+    }
+}
+
+/// Parses with the schema's conventions: bytes, not text (a match may hold invalid UTF-8);
+/// ASCII classes and case folding unless `unicode`, which keeps the automata small and fast.
+fn parse(pattern: &str, unicode: bool) -> Result<Hir, Box<regex_syntax::Error>> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(unicode)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(Box::new)
+}
+
+fn build(hir: &Hir) -> Result<meta::Regex, String> {
+    meta::Builder::new()
+        .configure(meta::Config::new().utf8_empty(false))
+        .build_from_hir(hir)
+        .map_err(|e| format!("regex too large or invalid: {e}"))
+}
+
+fn reach_of(hir: &Hir) -> (usize, bool) {
+    match hir.properties().maximum_len() {
+        Some(len) if len <= MAX_REACH => (len, true),
+        _ => (MAX_REACH, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    fn only_rule(yaml: &str) -> Rule {
+        RuleSet::from_yaml(yaml, "t.yaml").unwrap().rules()[0].clone()
+    }
+
+    fn text(compiled: Compiled) -> TextRule {
+        match compiled {
+            Compiled::Text(text) => text,
+            Compiled::Path(_) => panic!("a path rule"),
+        }
+    }
+
+    #[test]
+    fn bounded_patterns_reach_their_maximum_length() {
+        let rule =
+            only_rule("rules:\n  - {id: a, title: A, keywords: [ab], pattern: 'ab(c{2,5})'}\n");
+        let compiled = text(compile(&rule).unwrap());
+        assert_eq!(
+            (compiled.reach, compiled.bounded, compiled.secret_group),
+            (7, true, 1)
+        );
+    }
+
+    #[test]
+    fn unbounded_patterns_are_capped() {
+        let rule = only_rule("rules:\n  - {id: a, title: A, keywords: [ab], pattern: 'ab\\s*c'}\n");
+        let compiled = text(compile(&rule).unwrap());
+        assert_eq!(
+            (compiled.reach, compiled.bounded, compiled.secret_group),
+            (MAX_REACH, false, 0)
+        );
+    }
+
+    #[test]
+    fn token_rules_reach_their_total_length() {
+        let rule = only_rule(
+            "rules:\n  - {id: a, title: A, token: {prefix: ghp_, alphabet: base62, length: 30, checksum: crc32-base62}}\n",
+        );
+        let compiled = text(compile(&rule).unwrap());
+        assert_eq!(compiled.reach, 40);
+        let table = compiled.token_bytes.unwrap();
+        assert!(table[usize::from(b'a')] && table[usize::from(b'9')]);
+        assert!(!table[usize::from(b'_')] && !table[usize::from(b'"')]);
+    }
+
+    #[test]
+    fn invalid_regexes_and_groups_are_reported() {
+        for (yaml, expected) in [
+            (
+                "rules:\n  - {id: a, title: A, keywords: [k], pattern: 'k(unclosed'}\n",
+                "invalid `pattern`",
+            ),
+            (
+                "rules:\n  - {id: a, title: A, keywords: [k], pattern: 'k(x)', secret_group: 2}\n",
+                "1 capture group",
+            ),
+            (
+                "rules:\n  - {id: a, title: A, keywords: [k], pattern: 'k', allow: ['[']}\n",
+                "invalid `allow`",
+            ),
+            (
+                "rules:\n  - {id: a, title: A, path: '(['}\n",
+                "invalid `path`",
+            ),
+        ] {
+            let error = compile(&only_rule(yaml)).unwrap_err();
+            assert!(error.contains(expected), "expected `{expected}` in {error}");
+        }
+    }
+
+    #[test]
+    fn patterns_run_on_invalid_utf8_in_ascii_mode() {
+        let rule =
+            only_rule("rules:\n  - {id: a, title: A, keywords: [k], pattern: '(?i)key=(.+)'}\n");
+        let compiled = text(compile(&rule).unwrap());
+        let hay = b"KEY=\xff\xfe";
+        let caps = compiled.regex.captures_iter(&hay[..]).next().unwrap();
+        assert_eq!(caps.get_group(1).unwrap().range(), 4..6);
+    }
+}

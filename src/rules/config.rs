@@ -1,0 +1,178 @@
+//! `.tokhyg.yaml`: a repository's own rules (same schema as `rules/*.yaml`), rule ids to
+//! disable, and path globs whose files are never scanned.
+//!
+//! ```yaml
+//! rules: [...]                       # optional, rules of the schema in rules/README.md
+//! disable: [generic-password]        # optional, ids of built-in (or own) rules to turn off
+//! allow_paths: ['tests/fixtures/**', '*.snap']   # optional, globs on the relative path
+//! ```
+
+use super::RuleSet;
+use super::schema::{RawRule, validate_all};
+use anyhow::{Context, bail};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::path::Path;
+
+/// The file name looked for at the repository root.
+pub const CONFIG_FILE_NAME: &str = ".tokhyg.yaml";
+
+/// A loaded `.tokhyg.yaml`.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The repository's own rules (regexes already checked), without the built-in ones.
+    pub rules: RuleSet,
+    /// Rule ids to turn off.
+    pub disable: Vec<String>,
+    /// Globs (as written) of paths never scanned.
+    pub allow_paths: Vec<String>,
+    allow_set: GlobSet,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: Vec<RawRule>,
+    #[serde(default)]
+    disable: Vec<String>,
+    #[serde(default)]
+    allow_paths: Vec<String>,
+}
+
+impl Config {
+    /// Reads and validates a config file: schema, rule regexes, globs.
+    pub fn load(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        Config::from_yaml(&text, &path.display().to_string())
+    }
+
+    /// Parses a config document; `origin` names the file in errors. An empty document is an
+    /// empty config.
+    pub fn from_yaml(text: &str, origin: &str) -> anyhow::Result<Config> {
+        let raw: RawConfig = if text.trim().is_empty() {
+            RawConfig {
+                rules: Vec::new(),
+                disable: Vec::new(),
+                allow_paths: Vec::new(),
+            }
+        } else {
+            serde_yaml_ng::from_str(text).with_context(|| {
+                format!(
+                    "{origin}: not a valid tokhyg config (known keys: rules, disable, allow_paths)"
+                )
+            })?
+        };
+        let rules = RuleSet::from_rules(validate_all(raw.rules, origin)?)
+            .with_context(|| format!("{origin}: invalid `rules`"))?;
+        crate::detect::check_rules(&rules)?;
+        let allow_set = glob_set(&raw.allow_paths)
+            .with_context(|| format!("{origin}: invalid `allow_paths`"))?;
+        Ok(Config {
+            rules,
+            disable: raw.disable,
+            allow_paths: raw.allow_paths,
+            allow_set,
+        })
+    }
+
+    /// The rules a scan runs: the built-in ones, plus this config's, minus the disabled ids.
+    pub fn effective_rules(&self) -> anyhow::Result<RuleSet> {
+        let mut set = RuleSet::builtin()?;
+        set.extend(self.rules.clone())
+            .context("a rule of the config has the id of a built-in rule; rename it or disable the built-in one")?;
+        set.disable(&self.disable)?;
+        Ok(set)
+    }
+
+    /// True when `rel_path` (relative to the scan root, `/`-separated) matches an
+    /// `allow_paths` glob, that is, the file is allowlisted and must not be scanned. A glob
+    /// without `/` matches the file name at any depth, as in `.gitignore`.
+    pub fn path_allowed(&self, rel_path: &str) -> bool {
+        let rel_path = rel_path.strip_prefix("./").unwrap_or(rel_path);
+        self.allow_set.is_match(rel_path)
+    }
+}
+
+fn glob_set(globs: &[String]) -> anyhow::Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let trimmed = glob.trim_start_matches('/');
+        if trimmed.is_empty() {
+            bail!("an empty glob would allow every path");
+        }
+        let anywhere = if glob.contains('/') {
+            trimmed.to_string()
+        } else {
+            format!("**/{trimmed}")
+        };
+        builder.add(Glob::new(&anywhere).with_context(|| format!("glob `{glob}`"))?);
+        // `dir/**` should also allow the directory's own path, as gitignore does.
+        if let Some(dir) = anywhere.strip_suffix("/**") {
+            builder.add(Glob::new(dir).with_context(|| format!("glob `{glob}`"))?);
+        }
+    }
+    Ok(builder.build()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loads_rules_disable_and_allow_paths() {
+        let config = Config::from_yaml(
+            r#"
+rules:
+  - id: acme-key
+    title: Acme key
+    token: {prefix: acme_, alphabet: base62, length: 20}
+disable: [acme-key]
+allow_paths: ['tests/fixtures/**', '*.snap', 'Cargo.lock']
+"#,
+            ".tokhyg.yaml",
+        )
+        .unwrap();
+        assert_eq!(config.rules.len(), 1);
+        assert_eq!(config.disable, ["acme-key"]);
+        assert!(config.path_allowed("tests/fixtures/a/b.txt"));
+        assert!(config.path_allowed("./tests/fixtures/x"));
+        assert!(config.path_allowed("deep/dir/out.snap"));
+        assert!(config.path_allowed("Cargo.lock"));
+        assert!(config.path_allowed("crates/x/Cargo.lock"));
+        assert!(!config.path_allowed("src/main.rs"));
+        assert!(!config.path_allowed("tests/fixtures_other/x"));
+        assert!(!config.path_allowed("Cargo.lock.bak"));
+    }
+
+    #[test]
+    fn empty_config_allows_nothing_and_disables_nothing() {
+        let config = Config::from_yaml("", "c.yaml").unwrap();
+        assert!(config.rules.is_empty());
+        assert!(!config.path_allowed("a"));
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        for (yaml, expected) in [
+            ("colour: red\n", "known keys"),
+            ("allow_paths: ['a[']\n", "a["),
+            (
+                "rules:\n  - {id: x, title: X, keywords: [k], pattern: '(unclosed'}\n",
+                "unclosed",
+            ),
+        ] {
+            let error = format!("{:#}", Config::from_yaml(yaml, "my.yaml").unwrap_err());
+            assert!(error.contains("my.yaml"), "{error}");
+            assert!(error.contains(expected), "expected `{expected}` in {error}");
+        }
+    }
+
+    #[test]
+    fn effective_rules_refuse_unknown_disabled_ids() {
+        let config = Config::from_yaml("disable: [no-such-rule]\n", "c.yaml").unwrap();
+        let error = config.effective_rules().unwrap_err().to_string();
+        assert!(error.contains("no-such-rule"), "{error}");
+    }
+}

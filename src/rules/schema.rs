@@ -1,0 +1,360 @@
+//! The YAML schema of a rules document (serde), and its validation into [`Rule`]s. Every error
+//! names the file and the rule, and says what the schema expects.
+
+use super::{PathRule, PatternRule, Rule, RuleKind};
+use crate::token::alphabet::Alphabet;
+use crate::token::checksum::Checksum;
+use crate::token::format::TokenFormat;
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// A rules document: `rules/*.yaml` or the `rules:` list of `.tokhyg.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesDocument {
+    rules: Vec<RawRule>,
+}
+
+/// One rule as written, before validation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRule {
+    id: String,
+    title: String,
+    remediation: Option<String>,
+    token: Option<RawToken>,
+    keywords: Option<Vec<String>>,
+    pattern: Option<String>,
+    secret_group: Option<usize>,
+    min_entropy: Option<f64>,
+    checksum: Option<String>,
+    allow: Option<Vec<String>>,
+    path: Option<String>,
+    #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default)]
+    negative_examples: Vec<String>,
+}
+
+/// The `token:` mapping of a token rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawToken {
+    #[serde(default)]
+    prefix: String,
+    alphabet: String,
+    length: usize,
+    checksum: Option<String>,
+}
+
+/// Parses a whole rules document.
+pub(crate) fn parse_rules_document(text: &str, origin: &str) -> anyhow::Result<Vec<Rule>> {
+    let document: RulesDocument = serde_yaml_ng::from_str(text).with_context(|| {
+        format!("{origin}: not a valid rules file (expected a top-level `rules:` list; see rules/README.md)")
+    })?;
+    validate_all(document.rules, origin)
+}
+
+/// Validates rules already deserialized (the `rules:` list of `.tokhyg.yaml`).
+pub(crate) fn validate_all(raw: Vec<RawRule>, origin: &str) -> anyhow::Result<Vec<Rule>> {
+    raw.into_iter()
+        .enumerate()
+        .map(|(index, raw)| {
+            let label = if raw.id.is_empty() {
+                format!("rule #{}", index + 1)
+            } else {
+                format!("rule `{}`", raw.id)
+            };
+            validate(raw, origin).with_context(|| format!("{origin}: {label}"))
+        })
+        .collect()
+}
+
+/// True for `lower-case-words-and-digits`.
+pub(crate) fn is_kebab_case(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
+    if !is_kebab_case(&raw.id) {
+        bail!(
+            "id `{}` must be kebab-case: lower-case letters and digits separated by single `-`",
+            raw.id
+        );
+    }
+    if raw.title.trim().is_empty() {
+        bail!("`title` must not be empty");
+    }
+    if let Some(remediation) = &raw.remediation
+        && (remediation.contains('\n') || remediation.trim().is_empty())
+    {
+        bail!("`remediation` must be one non-empty line");
+    }
+    let kinds = [
+        raw.token.is_some(),
+        raw.pattern.is_some(),
+        raw.path.is_some(),
+    ];
+    if kinds.iter().filter(|&&k| k).count() != 1 {
+        bail!("a rule needs exactly one of `token`, `pattern` or `path`");
+    }
+    let keywords = match &raw.keywords {
+        Some(list) => validated_keywords(list)?,
+        None => Vec::new(),
+    };
+
+    let (kind, keywords) = if let Some(token) = raw.token {
+        reject_pattern_fields(
+            &raw.secret_group,
+            &raw.min_entropy,
+            &raw.checksum,
+            &raw.allow,
+            "token",
+        )?;
+        let format = token_format(token)?;
+        let keywords = if !keywords.is_empty() {
+            keywords
+        } else if format.prefix.is_empty() {
+            bail!("a token rule without `prefix` must give `keywords`");
+        } else {
+            vec![format.prefix.to_ascii_lowercase()]
+        };
+        (RuleKind::Token(format), keywords)
+    } else if let Some(pattern) = raw.pattern {
+        if keywords.is_empty() {
+            bail!("a pattern rule needs `keywords`: lower-case literals its regex is run near");
+        }
+        if let Some(entropy) = raw.min_entropy
+            && !(0.0..=8.0).contains(&entropy)
+        {
+            bail!("`min_entropy` is in bits per character: between 0 and 8, not {entropy}");
+        }
+        let checksum = raw.checksum.as_deref().map(parse_checksum).transpose()?;
+        let rule = PatternRule {
+            pattern,
+            secret_group: raw.secret_group,
+            min_entropy: raw.min_entropy,
+            checksum,
+            allow: raw.allow.unwrap_or_default(),
+        };
+        (RuleKind::Pattern(rule), keywords)
+    } else if let Some(path) = raw.path {
+        reject_pattern_fields(
+            &raw.secret_group,
+            &raw.min_entropy,
+            &raw.checksum,
+            &raw.allow,
+            "path",
+        )?;
+        if !keywords.is_empty() {
+            bail!("a path rule takes no `keywords`");
+        }
+        (RuleKind::Path(PathRule { pattern: path }), Vec::new())
+    } else {
+        unreachable!("exactly one kind was checked above")
+    };
+
+    Ok(Rule {
+        id: raw.id,
+        title: raw.title.trim().to_string(),
+        remediation: raw.remediation.map(|r| r.trim().to_string()),
+        kind,
+        keywords,
+        examples: raw.examples,
+        negative_examples: raw.negative_examples,
+        origin: origin.to_string(),
+    })
+}
+
+fn validated_keywords(list: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut keywords: Vec<String> = Vec::with_capacity(list.len());
+    for keyword in list {
+        if keyword.is_empty() {
+            bail!("a keyword must not be empty");
+        }
+        if keyword.chars().any(|c| c.is_uppercase()) {
+            bail!("keyword `{keyword}` must be lower-case (keywords match case-insensitively)");
+        }
+        if !keywords.contains(keyword) {
+            keywords.push(keyword.clone());
+        }
+    }
+    Ok(keywords)
+}
+
+fn reject_pattern_fields(
+    secret_group: &Option<usize>,
+    min_entropy: &Option<f64>,
+    checksum: &Option<String>,
+    allow: &Option<Vec<String>>,
+    kind: &str,
+) -> anyhow::Result<()> {
+    let present: Vec<&str> = [
+        ("secret_group", secret_group.is_some()),
+        ("min_entropy", min_entropy.is_some()),
+        ("checksum", checksum.is_some()),
+        ("allow", allow.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, set)| *set)
+    .map(|(name, _)| name)
+    .collect();
+    if !present.is_empty() {
+        let hint = if kind == "token" && checksum.is_some() {
+            " (a token rule's checksum goes inside `token:`)"
+        } else {
+            ""
+        };
+        bail!(
+            "`{}` belong(s) to pattern rules, not to a {kind} rule{hint}",
+            present.join("`, `")
+        );
+    }
+    Ok(())
+}
+
+fn token_format(token: RawToken) -> anyhow::Result<TokenFormat> {
+    let alphabet = match token.alphabet.strip_prefix("custom:") {
+        Some(chars) => Alphabet::custom(chars),
+        None => Alphabet::named(&token.alphabet),
+    }
+    .with_context(|| format!("`alphabet: {}`", token.alphabet))?;
+    if token.length == 0 {
+        bail!("`length` (random body characters) must be at least 1");
+    }
+    if token
+        .prefix
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        bail!("`prefix` must not contain whitespace or control characters");
+    }
+    let checksum = token.checksum.as_deref().map(parse_checksum).transpose()?;
+    Ok(TokenFormat {
+        prefix: token.prefix,
+        alphabet,
+        length: token.length,
+        checksum,
+    })
+}
+
+fn parse_checksum(name: &str) -> anyhow::Result<Checksum> {
+    Ok(name.parse::<Checksum>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(yaml: &str) -> String {
+        format!("{:#}", parse_rules_document(yaml, "t.yaml").unwrap_err())
+    }
+
+    #[test]
+    fn kebab_case_ids() {
+        assert!(is_kebab_case("github-pat-classic"));
+        assert!(is_kebab_case("aws2-key"));
+        for bad in ["", "Github", "a--b", "-a", "a-", "a_b", "a b"] {
+            assert!(!is_kebab_case(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn token_rule_keyword_defaults_to_lower_cased_prefix() {
+        let rules = parse_rules_document(
+            "rules:\n  - {id: a, title: A, token: {prefix: AKIA, alphabet: upper, length: 16}}\n",
+            "t.yaml",
+        )
+        .unwrap();
+        assert_eq!(rules[0].keywords, ["akia"]);
+        let RuleKind::Token(format) = &rules[0].kind else {
+            panic!("not a token rule")
+        };
+        assert_eq!(format.prefix, "AKIA");
+    }
+
+    #[test]
+    fn schema_errors_name_the_file_the_rule_and_the_problem() {
+        let cases = [
+            (
+                "rules:\n  - {id: Bad_Id, title: T, path: x}\n",
+                "kebab-case",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, pattern: x}\n",
+                "needs `keywords`",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [Key], pattern: x}\n",
+                "lower-case",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [k], pattern: x, path: y}\n",
+                "exactly one",
+            ),
+            ("rules:\n  - {id: a, title: T}\n", "exactly one"),
+            (
+                "rules:\n  - {id: a, title: T, token: {alphabet: hex, length: 8}}\n",
+                "must give `keywords`",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, token: {prefix: p_, alphabet: nope, length: 8}}\n",
+                "unknown alphabet",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, token: {prefix: p_, alphabet: hex, length: 0}}\n",
+                "length",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, token: {prefix: p_, alphabet: hex, length: 8}, checksum: crc32-base62}\n",
+                "inside `token:`",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [k], pattern: x, checksum: md5}\n",
+                "unknown checksum",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [k], pattern: x, min_entropy: 9}\n",
+                "bits per character",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [k], path: x}\n",
+                "no `keywords`",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, path: x, colour: red}\n",
+                "unknown field",
+            ),
+            ("rules:\n  - {id: a, title: '', path: x}\n", "title"),
+            ("rulez: []\n", "rules:"),
+        ];
+        for (yaml, expected) in cases {
+            let error = error_of(yaml);
+            assert!(error.contains("t.yaml"), "{error}");
+            assert!(
+                error.contains(expected),
+                "expected `{expected}` in: {error}"
+            );
+        }
+        assert!(error_of("rules:\n  - {id: Bad_Id, title: T, path: x}\n").contains("Bad_Id"));
+    }
+
+    #[test]
+    fn custom_alphabets_are_accepted() {
+        let rules = parse_rules_document(
+            "rules:\n  - {id: a, title: T, token: {prefix: 'x-', alphabet: 'custom:abc123', length: 8}}\n",
+            "t.yaml",
+        )
+        .unwrap();
+        let RuleKind::Token(format) = &rules[0].kind else {
+            panic!("not a token rule")
+        };
+        assert_eq!(format.alphabet.len(), 6);
+    }
+}
