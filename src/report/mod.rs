@@ -1,1 +1,195 @@
-//! report (being built).
+//! Report writers: text for people, JSON and JSON Lines for programs, SARIF 2.1.0 for code
+//! scanning. Every writer keeps the order of the findings it is given (callers sort them with
+//! [`Finding::sort_key`]) and shows secrets redacted unless [`ReportOptions::show_secrets`].
+
+mod color;
+mod json;
+mod redact;
+mod sarif;
+mod text;
+mod uri;
+
+pub use color::color_wanted;
+pub use redact::{displayed_secret, printable, redact};
+pub use sarif::MAX_RESULTS as SARIF_MAX_RESULTS;
+pub use uri::encode_path;
+
+use crate::finding::Finding;
+use std::io::{self, IsTerminal as _, Write};
+
+/// What to say when a rule has no remediation of its own.
+pub const DEFAULT_REMEDIATION: &str =
+    "Revoke this secret and rotate it, then remove it from the code and from git history.";
+
+/// Output format of a scan (`--format`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Human-readable text (the default).
+    #[default]
+    Text,
+    /// A JSON array of findings.
+    Json,
+    /// One JSON object per finding per line.
+    Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+}
+
+/// How to render findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ReportOptions {
+    /// Print secrets whole (`--show-secrets`) instead of redacted.
+    pub show_secrets: bool,
+    /// Color the text report (ignored by the other formats).
+    pub color: bool,
+}
+
+impl ReportOptions {
+    /// Options for writing to standard output: color when it is a terminal and neither
+    /// `NO_COLOR` (any non-empty value) nor `TERM=dumb` says otherwise.
+    pub fn for_terminal(show_secrets: bool, stdout_is_terminal: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR");
+        let term = std::env::var_os("TERM");
+        ReportOptions {
+            show_secrets,
+            color: color_wanted(stdout_is_terminal, no_color.as_deref(), term.as_deref()),
+        }
+    }
+
+    /// [`ReportOptions::for_terminal`] for the process's actual standard output.
+    pub fn for_stdout(show_secrets: bool) -> Self {
+        Self::for_terminal(show_secrets, io::stdout().is_terminal())
+    }
+}
+
+/// Writes `findings` to `out` in `format`, in the order given. With no findings, the text
+/// format writes nothing, JSON writes `[]`, JSON Lines nothing, and SARIF a run without results.
+pub fn write(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    format: Format,
+    options: &ReportOptions,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(out, findings, options),
+        Format::Json => json::write_json(out, findings, options),
+        Format::Jsonl => json::write_jsonl(out, findings, options),
+        Format::Sarif => sarif::write(out, findings, options),
+    }?;
+    out.flush()
+}
+
+/// The remediation of a finding's rule, or [`DEFAULT_REMEDIATION`].
+fn remediation(finding: &Finding) -> &str {
+    finding
+        .remediation
+        .as_deref()
+        .unwrap_or(DEFAULT_REMEDIATION)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::finding::CommitInfo;
+    use crate::suppress::fingerprint;
+
+    /// Three findings in report order: a file finding, a history finding without a rule
+    /// remediation, and a second finding in a path with a space and a non-ASCII letter.
+    pub(crate) fn sample_findings() -> Vec<Finding> {
+        let pat = |path: &str, line, column, secret: &str| Finding {
+            rule_id: "github-pat-classic".to_owned(),
+            title: "GitHub personal access token (classic)".to_owned(),
+            remediation: Some("Revoke it in the GitHub token settings, then rotate.".to_owned()),
+            path: path.to_owned(),
+            line,
+            column,
+            commit: None,
+            fingerprint: fingerprint("github-pat-classic", secret.as_bytes()),
+            secret: secret.to_owned(),
+        };
+        let password = Finding {
+            rule_id: "generic-password".to_owned(),
+            title: "Password assigned in code".to_owned(),
+            remediation: None,
+            path: "docs/my notes ü.md".to_owned(),
+            line: 12,
+            column: 1,
+            commit: Some(CommitInfo {
+                id: "0123456789abcdef0123456789abcdef01234567".to_owned(),
+                author: "Ada Lovelace".to_owned(),
+                email: "ada@example.com".to_owned(),
+                date: "2024-05-01T12:00:00Z".to_owned(),
+            }),
+            fingerprint: fingerprint("generic-password", b"hunter2ab"),
+            secret: "hunter2ab".to_owned(),
+        };
+        vec![
+            pat(
+                "config/dev.env",
+                3,
+                14,
+                "ghp_0123456789abcdefghijABCDEFGHIJ0zNvy2",
+            ),
+            password,
+            pat(
+                "docs/my notes ü.md",
+                20,
+                7,
+                "ghp_zyxwvutsrqponmlkjiZYXWVUTSRQ0aBcDe",
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_format_keeps_the_given_order() {
+        let mut reversed = sample_findings();
+        reversed.reverse();
+        let needles: [(Format, [&str; 3]); 4] = [
+            (Format::Text, ["ü.md:20:7", "ü.md:12:1", "dev.env:3:14"]),
+            (
+                Format::Json,
+                ["\"line\": 20,", "\"line\": 12,", "\"line\": 3,"],
+            ),
+            (
+                Format::Jsonl,
+                ["\"line\":20,", "\"line\":12,", "\"line\":3,"],
+            ),
+            (
+                Format::Sarif,
+                ["\"startLine\": 20", "\"startLine\": 12", "\"startLine\": 3"],
+            ),
+        ];
+        for (format, needles) in needles {
+            let mut out = Vec::new();
+            write(&mut out, &reversed, format, &ReportOptions::default()).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            let positions: Vec<usize> = needles
+                .iter()
+                .map(|needle| {
+                    text.find(needle)
+                        .unwrap_or_else(|| panic!("{needle} in {text}"))
+                })
+                .collect();
+            assert!(positions.is_sorted(), "{format:?}: {positions:?}");
+        }
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let findings = sample_findings();
+        for format in [Format::Text, Format::Json, Format::Jsonl, Format::Sarif] {
+            let render = || {
+                let mut out = Vec::new();
+                write(&mut out, &findings, format, &ReportOptions::default()).unwrap();
+                out
+            };
+            assert_eq!(render(), render(), "{format:?}");
+        }
+    }
+
+    #[test]
+    fn for_terminal_never_colors_a_pipe() {
+        assert!(!ReportOptions::for_terminal(false, false).color);
+        assert!(ReportOptions::for_terminal(true, false).show_secrets);
+    }
+}

@@ -1,0 +1,176 @@
+//! JSON and JSON Lines reports: one object per finding with the fields of the output contract
+//! (`rule`, `title`, `path`, `line`, `column`, `commit`, `fingerprint`, `secret`,
+//! `remediation`), in that key order. JSON is a pretty-printed array (`[]` when nothing was
+//! found); JSON Lines is one compact object per line (nothing when nothing was found).
+
+use super::redact::displayed_secret;
+use super::{ReportOptions, remediation};
+use crate::finding::{CommitInfo, Finding};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+/// A finding as JSON shows it.
+#[derive(Serialize)]
+struct Record<'a> {
+    rule: &'a str,
+    title: &'a str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    commit: Option<&'a CommitInfo>,
+    fingerprint: &'a str,
+    secret: Cow<'a, str>,
+    remediation: &'a str,
+}
+
+impl<'a> Record<'a> {
+    fn new(finding: &'a Finding, options: &ReportOptions) -> Self {
+        Record {
+            rule: &finding.rule_id,
+            title: &finding.title,
+            path: &finding.path,
+            line: finding.line,
+            column: finding.column,
+            commit: finding.commit.as_ref(),
+            fingerprint: &finding.fingerprint,
+            secret: displayed_secret(&finding.secret, options.show_secrets),
+            remediation: remediation(finding),
+        }
+    }
+}
+
+/// Writes `findings` as one pretty-printed JSON array.
+pub(super) fn write_json(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    options: &ReportOptions,
+) -> io::Result<()> {
+    let records: Vec<Record<'_>> = findings.iter().map(|f| Record::new(f, options)).collect();
+    serde_json::to_writer_pretty(&mut *out, &records)?;
+    writeln!(out)
+}
+
+/// Writes `findings` as JSON Lines: one compact object per line.
+pub(super) fn write_jsonl(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    options: &ReportOptions,
+) -> io::Result<()> {
+    for finding in findings {
+        serde_json::to_writer(&mut *out, &Record::new(finding, options))?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::sample_findings;
+    use super::*;
+    use serde_json::Value;
+
+    fn render(
+        writer: fn(&mut dyn Write, &[Finding], &ReportOptions) -> io::Result<()>,
+        findings: &[Finding],
+        show_secrets: bool,
+    ) -> String {
+        let mut out = Vec::new();
+        let options = ReportOptions {
+            show_secrets,
+            color: true,
+        };
+        writer(&mut out, findings, &options).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn golden_jsonl() {
+        let findings = sample_findings();
+        let text = render(write_jsonl, &findings[..2], false);
+        let expected = format!(
+            concat!(
+                r#"{{"rule":"github-pat-classic","title":"GitHub personal access token (classic)","#,
+                r#""path":"config/dev.env","line":3,"column":14,"commit":null,"#,
+                r#""fingerprint":"{}","secret":"ghp_…","#,
+                r#""remediation":"Revoke it in the GitHub token settings, then rotate."}}"#,
+                "\n",
+                r#"{{"rule":"generic-password","title":"Password assigned in code","#,
+                r#""path":"docs/my notes ü.md","line":12,"column":1,"#,
+                r#""commit":{{"id":"0123456789abcdef0123456789abcdef01234567","#,
+                r#""author":"Ada Lovelace","email":"ada@example.com","date":"2024-05-01T12:00:00Z"}},"#,
+                r#""fingerprint":"{}","secret":"h…","#,
+                r#""remediation":"Revoke this secret and rotate it, then remove it from the code and from git history."}}"#,
+                "\n"
+            ),
+            findings[0].fingerprint, findings[1].fingerprint
+        );
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn json_is_a_pretty_array_with_the_contract_fields() {
+        let findings = sample_findings();
+        let text = render(write_json, &findings, false);
+        assert!(text.starts_with("[\n  {\n    \"rule\": \"github-pat-classic\",\n"));
+        assert!(text.ends_with("}\n]\n"));
+        let value: Value = serde_json::from_str(&text).unwrap();
+        let array = value.as_array().unwrap();
+        assert_eq!(array.len(), 3);
+        for (record, finding) in array.iter().zip(&findings) {
+            let keys: Vec<&str> = record
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let mut expected = vec![
+                "column",
+                "commit",
+                "fingerprint",
+                "line",
+                "path",
+                "remediation",
+                "rule",
+                "secret",
+                "title",
+            ];
+            expected.sort_unstable();
+            assert_eq!(keys, expected);
+            assert_eq!(record["rule"], finding.rule_id.as_str());
+            assert_eq!(record["path"], finding.path.as_str());
+            assert_eq!(record["line"], finding.line);
+            assert_eq!(record["column"], finding.column);
+            assert_eq!(record["fingerprint"], finding.fingerprint.as_str());
+            assert_ne!(record["secret"], finding.secret.as_str());
+        }
+        assert!(array[0]["commit"].is_null());
+        assert_eq!(array[1]["commit"]["author"], "Ada Lovelace");
+        assert_eq!(array[1]["commit"]["email"], "ada@example.com");
+    }
+
+    #[test]
+    fn secrets_are_redacted_unless_asked() {
+        let findings = sample_findings();
+        for writer in [write_json, write_jsonl] {
+            let hidden = render(writer, &findings, false);
+            let shown = render(writer, &findings, true);
+            for finding in &findings {
+                assert!(!hidden.contains(&finding.secret));
+                assert!(shown.contains(&finding.secret));
+            }
+        }
+    }
+
+    #[test]
+    fn jsonl_is_one_object_per_line_and_empty_when_nothing_found() {
+        let text = render(write_jsonl, &sample_findings(), false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3);
+        for line in lines {
+            assert!(serde_json::from_str::<Value>(line).unwrap().is_object());
+        }
+        assert_eq!(render(write_jsonl, &[], false), "");
+        assert_eq!(render(write_json, &[], false), "[]\n");
+    }
+}

@@ -1,0 +1,181 @@
+//! The text report, for people:
+//!
+//! ```text
+//! config/dev.env:3:14  github-pat-classic  GitHub personal access token (classic)
+//!     secret  ghp_…
+//!     commit  0123456789ab  Alice <alice@example.com>  2024-05-01T12:00:00Z
+//!     fix     Revoke it in the GitHub token settings, then rotate.
+//!
+//! 1 secret found in 1 file
+//! ```
+//!
+//! The `commit` line appears for history findings only. Nothing at all is written when there
+//! are no findings, so `tokhyg scan > out` leaves `out` empty on a clean tree (the command may
+//! say so on standard error). Text from scanned files (paths, secrets) is escaped so it cannot
+//! inject terminal control sequences.
+
+use super::color::{PATH, RULE, paint};
+use super::redact::{displayed_secret, printable};
+use super::{ReportOptions, remediation};
+use crate::finding::Finding;
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+/// Characters of a commit id shown in text output.
+const SHORT_ID: usize = 12;
+
+/// Writes the text report of `findings`, in the given order.
+pub(super) fn write(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    options: &ReportOptions,
+) -> io::Result<()> {
+    if findings.is_empty() {
+        return Ok(());
+    }
+    for finding in findings {
+        write_finding(out, finding, options)?;
+    }
+    writeln!(out, "{}", summary(findings))
+}
+
+/// One finding: the location line, then its indented details and a blank line.
+fn write_finding(
+    out: &mut dyn Write,
+    finding: &Finding,
+    options: &ReportOptions,
+) -> io::Result<()> {
+    let path = paint(&printable(&finding.path), PATH, options.color);
+    let rule = paint(&printable(&finding.rule_id), RULE, options.color);
+    writeln!(
+        out,
+        "{path}:{}:{}  {rule}  {}",
+        finding.line,
+        finding.column,
+        printable(&finding.title)
+    )?;
+    let secret = displayed_secret(&finding.secret, options.show_secrets);
+    writeln!(out, "    secret  {}", printable(&secret))?;
+    if let Some(commit) = &finding.commit {
+        let short: String = commit.id.chars().take(SHORT_ID).collect();
+        writeln!(
+            out,
+            "    commit  {}  {} <{}>  {}",
+            printable(&short),
+            printable(&commit.author),
+            printable(&commit.email),
+            printable(&commit.date)
+        )?;
+    }
+    writeln!(out, "    fix     {}", printable(remediation(finding)))?;
+    writeln!(out)
+}
+
+/// `3 secrets found in 2 files`.
+fn summary(findings: &[Finding]) -> String {
+    let files = findings
+        .iter()
+        .map(|f| f.path.as_str())
+        .collect::<HashSet<_>>()
+        .len();
+    format!(
+        "{} found in {}",
+        plural(findings.len(), "secret"),
+        plural(files, "file")
+    )
+}
+
+/// `1 secret`, `2 secrets`.
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::sample_findings;
+    use super::*;
+
+    fn render(findings: &[Finding], show_secrets: bool, color: bool) -> String {
+        let mut out = Vec::new();
+        let options = ReportOptions {
+            show_secrets,
+            color,
+        };
+        write(&mut out, findings, &options).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn golden_output_without_color() {
+        let expected = "\
+config/dev.env:3:14  github-pat-classic  GitHub personal access token (classic)
+    secret  ghp_…
+    fix     Revoke it in the GitHub token settings, then rotate.
+
+docs/my notes ü.md:12:1  generic-password  Password assigned in code
+    secret  h…
+    commit  0123456789ab  Ada Lovelace <ada@example.com>  2024-05-01T12:00:00Z
+    fix     Revoke this secret and rotate it, then remove it from the code and from git history.
+
+docs/my notes ü.md:20:7  github-pat-classic  GitHub personal access token (classic)
+    secret  ghp_…
+    fix     Revoke it in the GitHub token settings, then rotate.
+
+3 secrets found in 2 files
+";
+        assert_eq!(render(&sample_findings(), false, false), expected);
+    }
+
+    #[test]
+    fn colors_only_the_path_and_rule_id() {
+        let text = render(&sample_findings()[..1], false, true);
+        assert!(text.starts_with(
+            "\x1b[35mconfig/dev.env\x1b[0m:3:14  \x1b[1;31mgithub-pat-classic\x1b[0m  GitHub"
+        ));
+        assert_eq!(text.matches('\x1b').count(), 4);
+    }
+
+    #[test]
+    fn shows_secrets_only_when_asked_and_escaped() {
+        let findings = sample_findings();
+        let hidden = render(&findings, false, false);
+        for finding in &findings {
+            assert!(!hidden.contains(&finding.secret));
+        }
+        let shown = render(&findings, true, false);
+        assert!(shown.contains("    secret  ghp_0123456789abcdefghijABCDEFGHIJ0zNvy2\n"));
+        let mut pem = findings[0].clone();
+        pem.secret = "-----BEGIN KEY-----\nMIIE\x1b[2J".to_owned();
+        let text = render(&[pem], true, false);
+        assert!(
+            text.contains("    secret  -----BEGIN KEY-----\\nMIIE\\u{1b}[2J\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn hostile_paths_cannot_inject_lines() {
+        let mut finding = sample_findings().remove(0);
+        finding.path = "evil\n\x1b[2Jname.env".to_owned();
+        let text = render(&[finding], false, false);
+        assert!(
+            text.starts_with("evil\\n\\u{1b}[2Jname.env:3:14  "),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn nothing_found_writes_nothing() {
+        assert_eq!(render(&[], false, true), "");
+    }
+
+    #[test]
+    fn summary_uses_singular_and_plural() {
+        assert_eq!(summary(&sample_findings()[..1]), "1 secret found in 1 file");
+        assert_eq!(summary(&sample_findings()), "3 secrets found in 2 files");
+    }
+}

@@ -1,1 +1,0 @@
-//! Suppression: allow comments, ignore file, baseline (being built).

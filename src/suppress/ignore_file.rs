@@ -1,0 +1,147 @@
+//! `.tokhygignore`: fingerprints of findings a team has judged harmless (test fixtures, revoked
+//! keys kept for history), one per line.
+//!
+//! Format: a fingerprint (see [`super::fingerprint`]) per line, optionally followed by whitespace
+//! and a `#` comment; lines that are blank or start with `#` are comments. Leading and trailing
+//! whitespace (also a Windows `\r`) is ignored, and so is a UTF-8 byte order mark. Upper-case hex
+//! is accepted and folded to lower case. Anything else is an error naming the file and the line,
+//! because a silently skipped line would let a secret the user meant to track go unreported — or
+//! the reverse.
+
+use super::fingerprint::{FINGERPRINT_LEN, is_fingerprint};
+use anyhow::Context;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// A line of an ignore file that is not a fingerprint.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{file}:{line}: `{text}` is not a fingerprint: expected {FINGERPRINT_LEN} hexadecimal \
+     characters (as printed in tokhyg's JSON output), optionally followed by a `# comment`"
+)]
+pub struct IgnoreFileError {
+    /// The file, as given.
+    pub file: String,
+    /// 1-based line number.
+    pub line: usize,
+    /// The offending text (a fingerprint-sized prefix of it at most, so a pasted secret is not
+    /// echoed whole).
+    pub text: String,
+}
+
+/// The set of fingerprints listed in an ignore file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IgnoreList {
+    fingerprints: HashSet<String>,
+}
+
+impl IgnoreList {
+    /// Reads and parses the ignore file at `path`.
+    pub fn load(path: &Path) -> anyhow::Result<IgnoreList> {
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read ignore file {} (it must be UTF-8 text)",
+                path.display()
+            )
+        })?;
+        Ok(IgnoreList::parse(&text, &path.display().to_string())?)
+    }
+
+    /// Parses the text of an ignore file; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<IgnoreList, IgnoreFileError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut fingerprints = HashSet::new();
+        for (index, raw) in text.lines().enumerate() {
+            let entry = match raw.find('#') {
+                Some(hash) => &raw[..hash],
+                None => raw,
+            }
+            .trim();
+            if entry.is_empty() {
+                continue;
+            }
+            let lower = entry.to_ascii_lowercase();
+            if !is_fingerprint(&lower) {
+                return Err(IgnoreFileError {
+                    file: file.to_owned(),
+                    line: index + 1,
+                    text: entry.chars().take(FINGERPRINT_LEN).collect(),
+                });
+            }
+            fingerprints.insert(lower);
+        }
+        Ok(IgnoreList { fingerprints })
+    }
+
+    /// Whether `fingerprint` is listed.
+    pub fn contains(&self, fingerprint: &str) -> bool {
+        self.fingerprints.contains(fingerprint)
+    }
+
+    /// Number of distinct fingerprints listed.
+    pub fn len(&self) -> usize {
+        self.fingerprints.len()
+    }
+
+    /// Whether the file lists no fingerprint.
+    pub fn is_empty(&self) -> bool {
+        self.fingerprints.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "a2872c14b128eb2070c4f372ed55e25f";
+    const B: &str = "00112233445566778899aabbccddeeff";
+
+    #[test]
+    fn parses_entries_comments_blank_lines_and_whitespace() {
+        let text = format!(
+            "\u{feff}# test fixtures\n\n{A}   \r\n  {} # old staging key, revoked\n#{B}\n",
+            B.to_ascii_uppercase()
+        );
+        let list = IgnoreList::parse(&text, ".tokhygignore").unwrap();
+        assert_eq!(list.len(), 2);
+        assert!(list.contains(A));
+        assert!(list.contains(B));
+        assert!(!list.contains("ffffffffffffffffffffffffffffffff"));
+    }
+
+    #[test]
+    fn an_invalid_line_names_file_and_line() {
+        let text = format!("{A}\n# ok\nghp_notafingerprint # oops\n");
+        let error = IgnoreList::parse(&text, "repo/.tokhygignore").unwrap_err();
+        assert_eq!(error.line, 3);
+        let message = error.to_string();
+        assert!(
+            message.starts_with("repo/.tokhygignore:3: `ghp_notafingerprint` is not a fingerprint"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_too_long_or_short_entry_is_an_error() {
+        assert!(IgnoreList::parse(&format!("{A}0"), "f").is_err());
+        assert!(IgnoreList::parse(&A[1..], "f").is_err());
+        assert!(IgnoreList::parse(&format!("{A} {B}"), "f").is_err());
+    }
+
+    #[test]
+    fn the_error_never_echoes_a_long_pasted_secret_whole() {
+        let pasted = format!("ghp_{}", "x".repeat(60));
+        let error = IgnoreList::parse(&pasted, "f").unwrap_err();
+        assert!(!error.to_string().contains(&pasted));
+    }
+
+    #[test]
+    fn load_reports_a_missing_file_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".tokhygignore");
+        let error = IgnoreList::load(&path).unwrap_err();
+        assert!(format!("{error:#}").contains(".tokhygignore"), "{error:#}");
+        std::fs::write(&path, format!("{A}\n")).unwrap();
+        assert!(IgnoreList::load(&path).unwrap().contains(A));
+    }
+}
