@@ -10,6 +10,7 @@ pub mod dotenv;
 pub mod finding;
 pub mod report;
 pub mod rules;
+pub mod scan;
 pub mod source;
 pub mod suppress;
 pub mod token;

@@ -1,12 +1,258 @@
-//! `tokhyg scan` (being built).
+//! `tokhyg scan`: files and directories (default `.`), or standard input (`-`).
+//!
+//! Exit codes: 0 nothing found, 1 findings, 2 error. When some paths cannot be read (a missing
+//! path, an unreadable file or directory), everything else is still scanned and reported, each
+//! problem is printed on stderr naming the path, and the exit code is 2: a partial result is
+//! shown, but never passes for a clean one.
+//!
+//! The configuration (`.tokhyg.yaml`) and the ignore file (`.tokhygignore`) are looked for at
+//! the repository root enclosing the first path (the nearest ancestor holding `.git`); outside a
+//! repository, in the first path itself (or the directory of a file). `--config` names another
+//! configuration file.
 
+use crate::cli::exit;
+use crate::detect::Matcher;
+use crate::finding::Finding;
+use crate::report::{self, Format, ReportOptions};
+use crate::rules::config::{CONFIG_FILE_NAME, Config};
+use crate::scan::{PathsScan, Scanner, Suppressions, finish, scan_paths};
+use crate::source::files::{WalkOptions, enclosing_repository};
+use crate::source::{Problem, stdin};
+use crate::suppress::{Baseline, IgnoreList};
+use anyhow::{Context, bail};
 use clap::Args;
+use std::fs::File;
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The file of fingerprints to suppress, at the repository root.
+pub const IGNORE_FILE_NAME: &str = ".tokhygignore";
 
 /// Arguments of `tokhyg scan`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {}
+pub struct ScanArgs {
+    /// Files or directories to scan (default: the current directory); `-` reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// How files are walked.
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    /// Rules, suppression and output, shared by every kind of scan.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// How files are walked.
+#[derive(Debug, Args)]
+pub struct WalkArgs {
+    /// Also scan files that .gitignore, .ignore and git's exclude files exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Follow symbolic links met while walking directories (a link loop is reported, not
+    /// entered).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+}
+
+/// Options every kind of scan (files, staged, history) shares.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Show secrets whole in the report instead of redacted.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Write the current findings to this baseline file instead of reporting them; exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Configuration file (default: .tokhyg.yaml at the repository root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Everything a scan needs before reading any byte: the scanner (rules and path allowlist),
+/// the suppressions, and the directory rule paths are relative to.
+#[derive(Debug)]
+pub struct ScanSetup {
+    /// Turns blobs into findings.
+    pub scanner: Scanner,
+    /// The ignore list and baseline.
+    pub suppressions: Suppressions,
+    /// Canonical repository root (or scan root outside a repository).
+    pub root: PathBuf,
+}
+
+impl ScanSetup {
+    /// Loads the configuration, rules, ignore file and baseline for a scan rooted at `root`
+    /// (canonical), as `args` ask.
+    pub fn load(root: PathBuf, args: &CommonArgs) -> anyhow::Result<ScanSetup> {
+        let config = match &args.config {
+            Some(path) => Config::load(path)?,
+            None => {
+                let default = root.join(CONFIG_FILE_NAME);
+                if default.is_file() {
+                    Config::load(&default)?
+                } else {
+                    Config::default()
+                }
+            }
+        };
+        let rules = config.effective_rules()?;
+        let scanner = Scanner::new(Arc::new(Matcher::new(rules)), Arc::new(config));
+        let ignore_path = root.join(IGNORE_FILE_NAME);
+        let ignore = if ignore_path.is_file() {
+            IgnoreList::load(&ignore_path)?
+        } else {
+            IgnoreList::default()
+        };
+        let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+        Ok(ScanSetup {
+            scanner,
+            suppressions: Suppressions { ignore, baseline },
+            root,
+        })
+    }
+}
 
 /// Runs `tokhyg scan`.
-pub fn run(_args: ScanArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("`tokhyg scan` is not built yet")
+pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
+    let mut paths = args.paths;
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    let stdin_args = paths.iter().filter(|p| stdin::is_stdin_arg(p)).count();
+    if stdin_args > 1 {
+        bail!("`-` (standard input) can be given only once");
+    }
+    paths.retain(|p| !stdin::is_stdin_arg(p));
+    let setup = ScanSetup::load(scan_root(paths.first())?, &args.common)?;
+    let options = WalkOptions {
+        no_ignore: args.walk.no_ignore,
+        follow_symlinks: args.walk.follow_symlinks,
+    };
+    let mut scan = if paths.is_empty() {
+        PathsScan::default()
+    } else {
+        scan_paths(&setup.scanner, &paths, Some(&setup.root), &options)
+    };
+    if stdin_args == 1 {
+        scan_stdin(&setup.scanner, &mut scan);
+    }
+    let findings = finish(scan.findings, &setup.suppressions);
+    conclude(findings, &scan.problems, &args.common)
+}
+
+/// Reports `findings` (sorted, suppressions applied) and `problems` as `args` ask, and returns
+/// the exit code: 2 if there was an error, else 1 if anything was found (0 when a baseline was
+/// written), else 0.
+pub fn conclude(
+    findings: Vec<Finding>,
+    problems: &[Problem],
+    args: &CommonArgs,
+) -> anyhow::Result<u8> {
+    if let Some(path) = &args.write_baseline {
+        Baseline::write(path, &findings)?;
+        eprintln!(
+            "tokhyg: wrote {} finding(s) to the baseline {}",
+            findings.len(),
+            path.display()
+        );
+        let had_error = report_problems(problems);
+        return Ok(if had_error { exit::ERROR } else { exit::CLEAN });
+    }
+    write_report(&findings, args)?;
+    // After the report, so that the last lines on a terminal say the result is incomplete.
+    let had_error = report_problems(problems);
+    Ok(if had_error {
+        exit::ERROR
+    } else if findings.is_empty() {
+        exit::CLEAN
+    } else {
+        exit::FINDINGS
+    })
+}
+
+/// Prints problems on stderr; true if one of them is an error.
+fn report_problems(problems: &[Problem]) -> bool {
+    let mut had_error = false;
+    for problem in problems {
+        match problem {
+            Problem::Error(message) => {
+                had_error = true;
+                eprintln!("tokhyg: error: {}", report::printable(message));
+            }
+            Problem::Warning(message) => {
+                eprintln!("tokhyg: warning: {}", report::printable(message));
+            }
+        }
+    }
+    had_error
+}
+
+fn write_report(findings: &[Finding], args: &CommonArgs) -> anyhow::Result<()> {
+    match &args.output {
+        Some(path) => {
+            let file = File::create(path)
+                .with_context(|| format!("cannot create the report file {}", path.display()))?;
+            let mut out = BufWriter::new(file);
+            let options = ReportOptions {
+                show_secrets: args.show_secrets,
+                color: false,
+            };
+            report::write(&mut out, findings, args.format, &options)
+                .with_context(|| format!("cannot write the report file {}", path.display()))
+        }
+        None => {
+            let options = ReportOptions::for_stdout(args.show_secrets);
+            let mut out = io::stdout().lock();
+            match report::write(&mut out, findings, args.format, &options) {
+                // A closed pipe (`tokhyg scan | head`) is the reader's choice, not an error.
+                Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.context("cannot write the report to standard output"),
+            }
+        }
+    }
+}
+
+/// Scans standard input into `scan`.
+fn scan_stdin(scanner: &Scanner, scan: &mut PathsScan) {
+    match scanner.scan_blob(stdin::blob()) {
+        Ok(result) => {
+            if result.binary {
+                scan.problems.push(Problem::Warning(
+                    "standard input looks binary (a NUL byte in its first 8 KiB); not scanned"
+                        .to_string(),
+                ));
+            }
+            scan.findings.extend(result.findings);
+        }
+        Err(error) => scan.problems.push(Problem::Error(format!(
+            "cannot read standard input: {error}"
+        ))),
+    }
+}
+
+/// The directory configuration and rule paths are relative to: the repository enclosing
+/// `first` (default: the current directory), else `first` itself, or its directory when it is
+/// a file. A missing `first` falls back to the current directory (the walk reports it).
+fn scan_root(first: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let first = first.map_or(cwd.as_path(), PathBuf::as_path);
+    if let Some(repo) = enclosing_repository(first) {
+        return Ok(repo);
+    }
+    let dir = match first.canonicalize() {
+        Ok(path) if path.is_dir() => path,
+        Ok(path) => path.parent().map_or(cwd.clone(), Path::to_path_buf),
+        Err(_) => cwd.canonicalize().unwrap_or(cwd.clone()),
+    };
+    Ok(dir)
 }

@@ -1,0 +1,244 @@
+//! The scan pipeline, independent of where the bytes come from:
+//!
+//! ```text
+//! Blob { origin, content }
+//!   -> config `allow_paths` (an allowlisted path is not read at all)
+//!   -> path rules on the origin's rule path (binary files included: a `.p12` is binary)
+//!   -> binary check (NUL in the first 8 KiB: content not scanned)
+//!   -> matcher, window by window (bounded memory) -> line and column
+//!   -> `tokhyg:allow` on the line -> fingerprint -> Finding
+//! all findings -> ignore list and baseline -> sorted, deduplicated
+//! ```
+//!
+//! Line and column are 1-based; the column counts bytes (not characters) from the start of the
+//! line to the secret's first byte, so it is exact for any encoding. A path rule's finding is
+//! at line 1, column 1; its "secret" is the rule path itself (its fingerprint therefore follows
+//! the path: allowlist such files with `allow_paths` in `.tokhyg.yaml` instead).
+
+mod window;
+
+pub use window::{BINARY_PROBE_LEN, Windowing, looks_binary};
+
+use crate::detect::Matcher;
+use crate::finding::Finding;
+use crate::rules::config::Config;
+use crate::source::files::{WalkOptions, walk};
+use crate::source::{Blob, Content, Origin, Problem};
+use crate::suppress::{Baseline, IgnoreList, fingerprint, has_allow_comment};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use window::{Outcome, Span};
+
+/// What scanning one blob produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlobScan {
+    /// Its findings, allow comments applied, in blob order (path rules first).
+    pub findings: Vec<Finding>,
+    /// The content looked binary and was not scanned (path rules still ran).
+    pub binary: bool,
+}
+
+/// Turns blobs into findings. Cheap to share between threads: the matcher is behind an `Arc`.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    matcher: Arc<Matcher>,
+    config: Arc<Config>,
+    windowing: Windowing,
+}
+
+impl Scanner {
+    /// A scanner running `matcher`, skipping the paths `config` allowlists.
+    pub fn new(matcher: Arc<Matcher>, config: Arc<Config>) -> Scanner {
+        Scanner {
+            matcher,
+            config,
+            windowing: Windowing::DEFAULT,
+        }
+    }
+
+    /// The same scanner reading streams in windows of another size (tests use small ones).
+    pub fn with_windowing(mut self, windowing: Windowing) -> Scanner {
+        self.windowing = windowing;
+        self
+    }
+
+    /// The matcher it runs.
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    /// Whether the config's `allow_paths` excludes this origin from the scan.
+    pub fn is_path_allowed(&self, origin: &Origin) -> bool {
+        origin
+            .rule_path
+            .as_deref()
+            .is_some_and(|path| self.config.path_allowed(path))
+    }
+
+    /// Path rules and content rules on one blob, unless its path is allowlisted. An I/O error
+    /// while reading a stream is returned as is (the caller names the blob).
+    pub fn scan_blob(&self, blob: Blob<'_>) -> io::Result<BlobScan> {
+        if self.is_path_allowed(&blob.origin) {
+            return Ok(BlobScan::default());
+        }
+        let mut findings = self.path_findings(&blob.origin);
+        let content = self.content_findings(&blob.origin, blob.content)?;
+        findings.extend(content.findings);
+        Ok(BlobScan {
+            findings,
+            binary: content.binary,
+        })
+    }
+
+    /// Findings of the path rules matching the origin's rule path.
+    pub fn path_findings(&self, origin: &Origin) -> Vec<Finding> {
+        let Some(rule_path) = origin.rule_path.as_deref() else {
+            return Vec::new();
+        };
+        self.matcher
+            .scan_path(rule_path)
+            .into_iter()
+            .map(|rule| self.finding(rule, origin, 1, 1, rule_path.as_bytes()))
+            .collect()
+    }
+
+    /// Findings of the content rules in `content`, without path rules or `allow_paths`.
+    pub fn content_findings(&self, origin: &Origin, content: Content<'_>) -> io::Result<BlobScan> {
+        let mut findings = Vec::new();
+        let outcome = {
+            let on_match = |m: window::Located<'_>| {
+                if !has_allow_comment(m.line_text) {
+                    findings.push(self.finding(m.rule, origin, m.line, m.column, m.secret));
+                }
+            };
+            let find = |window: &[u8]| -> Vec<Span> {
+                self.matcher
+                    .scan(window)
+                    .into_iter()
+                    .map(|m| Span {
+                        rule: m.rule,
+                        start: m.start,
+                        end: m.end,
+                    })
+                    .collect()
+            };
+            match content {
+                Content::Bytes(bytes) => {
+                    let len = Some(bytes.len() as u64);
+                    window::scan_stream(bytes, len, self.windowing, find, on_match)?
+                }
+                Content::Stream { reader, len } => {
+                    window::scan_stream(reader, len, self.windowing, find, on_match)?
+                }
+            }
+        };
+        Ok(BlobScan {
+            findings,
+            binary: outcome == Outcome::Binary,
+        })
+    }
+
+    fn finding(
+        &self,
+        rule: usize,
+        origin: &Origin,
+        line: usize,
+        column: usize,
+        secret: &[u8],
+    ) -> Finding {
+        let rule = &self.matcher.rules().rules()[rule];
+        Finding {
+            rule_id: rule.id.clone(),
+            title: rule.title.clone(),
+            remediation: rule.remediation.clone(),
+            path: origin.path.clone(),
+            line,
+            column,
+            commit: origin.commit.clone(),
+            fingerprint: fingerprint(&rule.id, secret),
+            secret: String::from_utf8_lossy(secret).into_owned(),
+        }
+    }
+}
+
+/// Findings the user has already judged: the `.tokhygignore` list and a baseline.
+#[derive(Debug, Clone, Default)]
+pub struct Suppressions {
+    /// Fingerprints never to report.
+    pub ignore: IgnoreList,
+    /// Findings known when the baseline was written; only new ones are reported.
+    pub baseline: Option<Baseline>,
+}
+
+impl Suppressions {
+    /// Whether `finding` is suppressed.
+    pub fn suppresses(&self, finding: &Finding) -> bool {
+        self.ignore.contains(&finding.fingerprint)
+            || self.baseline.as_ref().is_some_and(|b| b.contains(finding))
+    }
+}
+
+/// The findings to report: suppressed ones removed, sorted in report order (path, line, column,
+/// rule, commit; then fingerprint so that the order never depends on thread timing), exact
+/// duplicates (overlapping scan paths) removed.
+pub fn finish(mut findings: Vec<Finding>, suppressions: &Suppressions) -> Vec<Finding> {
+    findings.retain(|finding| !suppressions.suppresses(finding));
+    findings.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    });
+    findings.dedup();
+    findings
+}
+
+/// What a scan of paths produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathsScan {
+    /// Every finding, unsuppressed and unsorted (see [`finish`]).
+    pub findings: Vec<Finding>,
+    /// Problems met, sorted: errors make the scan incomplete.
+    pub problems: Vec<Problem>,
+}
+
+/// Scans files and directories (see [`crate::source::files`] for what is walked) in parallel.
+/// `repo_root` (canonical) is what rule paths are relative to. A file that cannot be read is a
+/// [`Problem::Error`] naming it; the other files are still scanned.
+pub fn scan_paths(
+    scanner: &Scanner,
+    roots: &[PathBuf],
+    repo_root: Option<&Path>,
+    options: &WalkOptions,
+) -> PathsScan {
+    let findings = Mutex::new(Vec::new());
+    let read_errors = Mutex::new(Vec::new());
+    let mut problems = walk(roots, repo_root, options, |file| {
+        if scanner.is_path_allowed(&file.origin) {
+            return;
+        }
+        let result = file.open().and_then(|blob| scanner.scan_blob(blob));
+        match result {
+            Ok(scan) if scan.findings.is_empty() => {}
+            Ok(scan) => lock(&findings).extend(scan.findings),
+            Err(error) => lock(&read_errors).push(Problem::Error(format!(
+                "cannot read {}: {error}",
+                file.fs_path.display()
+            ))),
+        }
+    });
+    problems.extend(lock(&read_errors).drain(..));
+    problems.sort();
+    PathsScan {
+        findings: lock(&findings).drain(..).collect(),
+        problems,
+    }
+}
+
+/// Locks a mutex whose data stays valid even if a thread panicked while holding it (findings
+/// are only ever appended).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

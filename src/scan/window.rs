@@ -1,0 +1,371 @@
+//! Runs a matcher over a byte stream of any size in bounded memory: the stream is read in
+//! windows of `chunk` new bytes plus an overlap, every match is reported exactly once, and line
+//! numbers are counted incrementally.
+//!
+//! How a match is reported exactly once: window `k` reports only the matches whose first byte
+//! lies in its emission range `[emit_from, emit_to)`. Consecutive emission ranges tile the
+//! stream, and every window extends `overlap / 2` bytes beyond its emission range on both
+//! sides, so each reported match sees at least that much context before and after its start
+//! (enough for an assignment keyword in front of a secret and for a whole PEM block after it).
+
+use memchr::{memchr, memchr_iter, memrchr};
+use std::io::{self, Read};
+
+/// How much binary-detection looks at: a NUL byte in the first 8 KiB means "binary", as git
+/// and ripgrep decide.
+pub const BINARY_PROBE_LEN: usize = 8 * 1024;
+
+/// True when `bytes` looks binary: a NUL byte in its first [`BINARY_PROBE_LEN`] bytes.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    memchr(0, &bytes[..bytes.len().min(BINARY_PROBE_LEN)]).is_some()
+}
+
+/// Window sizes for reading a stream. Streams no longer than `chunk + overlap` are scanned in
+/// one window, read whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Windowing {
+    /// New bytes read per window.
+    pub chunk: usize,
+    /// Bytes shared by consecutive windows; half of it is the context guaranteed on each side of
+    /// a match's start, so it bounds the length of a secret that is found across a boundary.
+    pub overlap: usize,
+}
+
+impl Windowing {
+    /// 8 MiB windows with 128 KiB of overlap (64 KiB of context on each side of a match).
+    pub const DEFAULT: Windowing = Windowing {
+        chunk: 8 * 1024 * 1024,
+        overlap: 128 * 1024,
+    };
+
+    /// The context guaranteed on each side of a match's first byte.
+    fn context(self) -> usize {
+        self.overlap / 2
+    }
+}
+
+/// A match of some rule, in window coordinates (as the matcher reports it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Rule index, opaque here.
+    pub rule: usize,
+    /// First byte of the secret, relative to the window.
+    pub start: usize,
+    /// One past the last byte of the secret, relative to the window.
+    pub end: usize,
+}
+
+/// A match located in the whole stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Located<'w> {
+    /// Rule index, as the matcher reported it.
+    pub rule: usize,
+    /// 1-based line of the secret's first byte.
+    pub line: usize,
+    /// 1-based column, in bytes, of the secret's first byte.
+    pub column: usize,
+    /// The secret's bytes.
+    pub secret: &'w [u8],
+    /// The line holding the secret's first byte, without its newline. A line longer than the
+    /// window context may be cut at the window's edges.
+    pub line_text: &'w [u8],
+}
+
+/// What one stream scan saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The stream was scanned.
+    Scanned,
+    /// The stream looked binary (see [`looks_binary`]) and was not scanned.
+    Binary,
+}
+
+/// Counts lines from the start of the stream up to a position that only moves forward.
+#[derive(Debug)]
+struct LineTracker {
+    /// 1-based line number of the line holding `pos`.
+    line: usize,
+    /// Stream offset of the first byte of that line.
+    line_start: u64,
+    /// Stream offset up to which newlines have been counted.
+    pos: u64,
+}
+
+impl LineTracker {
+    fn new() -> Self {
+        LineTracker {
+            line: 1,
+            line_start: 0,
+            pos: 0,
+        }
+    }
+
+    /// Counts the newlines between the last position and `to`; `window` starts at stream offset
+    /// `base` and must hold every byte from the last position to `to`.
+    fn advance(&mut self, window: &[u8], base: u64, to: u64) {
+        if to <= self.pos {
+            return;
+        }
+        let from_idx = (self.pos - base) as usize;
+        let to_idx = (to - base) as usize;
+        let slice = &window[from_idx..to_idx];
+        if let Some(last) = memrchr(b'\n', slice) {
+            self.line += memchr_iter(b'\n', slice).count();
+            self.line_start = base + (from_idx + last + 1) as u64;
+        }
+        self.pos = to;
+    }
+}
+
+/// Scans `reader` window by window with `find` (which returns matches sorted by start, in window
+/// coordinates) and calls `on_match` for every match once, in stream order. `size_hint` (the
+/// stream's length, if known) sizes the first read. A stream whose first bytes look binary is
+/// not scanned.
+pub fn scan_stream<R, F, M>(
+    mut reader: R,
+    size_hint: Option<u64>,
+    windowing: Windowing,
+    mut find: F,
+    mut on_match: M,
+) -> io::Result<Outcome>
+where
+    R: Read,
+    F: FnMut(&[u8]) -> Vec<Span>,
+    M: FnMut(Located<'_>),
+{
+    assert!(
+        windowing.chunk > 0 && windowing.overlap >= 2,
+        "windowing needs a chunk and an overlap"
+    );
+    let context = windowing.context() as u64;
+    let full_window = windowing.chunk + windowing.overlap;
+    let first_capacity = size_hint.map_or(64 * 1024, |n| n.saturating_add(1)) as usize;
+    let mut buf: Vec<u8> = Vec::with_capacity(first_capacity.min(full_window));
+    let mut base: u64 = 0;
+    let mut emit_from: u64 = 0;
+    let mut lines = LineTracker::new();
+    // Matches already reported whose secret runs past the last emission range: a later window
+    // must not report a piece of them again.
+    let mut reported_tail: Vec<(usize, u64, u64)> = Vec::new();
+    let mut first = true;
+    loop {
+        let want = (full_window - buf.len()) as u64;
+        let got = (&mut reader).take(want).read_to_end(&mut buf)?;
+        let eof = (got as u64) < want;
+        if first {
+            if looks_binary(&buf) {
+                return Ok(Outcome::Binary);
+            }
+            first = false;
+        }
+        let window_end = base + buf.len() as u64;
+        let emit_to = if eof {
+            window_end
+        } else {
+            window_end - context
+        };
+        for span in find(&buf) {
+            let start = base + span.start as u64;
+            let end = base + span.end as u64;
+            if start < emit_from || start >= emit_to {
+                continue;
+            }
+            let repeats = reported_tail
+                .iter()
+                .any(|&(rule, s, e)| rule == span.rule && start < e && s < end);
+            if repeats {
+                continue;
+            }
+            lines.advance(&buf, base, start);
+            let line_from = lines.line_start.max(base);
+            let line_begin = (line_from - base) as usize;
+            let line_end = memchr(b'\n', &buf[span.start..]).map_or(buf.len(), |i| span.start + i);
+            on_match(Located {
+                rule: span.rule,
+                line: lines.line,
+                column: (start - lines.line_start + 1) as usize,
+                secret: &buf[span.start..span.end.min(buf.len())],
+                line_text: trim_cr(&buf[line_begin..line_end]),
+            });
+            if end > emit_to {
+                reported_tail.push((span.rule, start, end));
+            }
+        }
+        if eof {
+            return Ok(Outcome::Scanned);
+        }
+        reported_tail.retain(|&(_, _, end)| end > emit_to);
+        lines.advance(&buf, base, emit_to);
+        let keep_from = (emit_to - context - base) as usize;
+        buf.drain(..keep_from);
+        base += keep_from as u64;
+        emit_from = emit_to;
+    }
+}
+
+/// Drops the `\r` of a CRLF line ending.
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Finds every occurrence of `needle` (rule 0), as a matcher would, sorted by start.
+    fn literal(needle: &'static [u8]) -> impl FnMut(&[u8]) -> Vec<Span> {
+        move |window: &[u8]| {
+            memchr::memmem::find_iter(window, needle)
+                .map(|start| Span {
+                    rule: 0,
+                    start,
+                    end: start + needle.len(),
+                })
+                .collect()
+        }
+    }
+
+    fn run(data: &[u8], windowing: Windowing) -> Vec<(usize, usize, Vec<u8>, Vec<u8>)> {
+        let mut out = Vec::new();
+        let outcome = scan_stream(data, None, windowing, literal(b"SECRET"), |m| {
+            out.push((m.line, m.column, m.secret.to_vec(), m.line_text.to_vec()))
+        })
+        .unwrap();
+        assert_eq!(outcome, Outcome::Scanned);
+        out
+    }
+
+    /// The reference: lines and columns computed on the whole buffer at once.
+    fn reference(data: &[u8]) -> Vec<(usize, usize)> {
+        memchr::memmem::find_iter(data, b"SECRET")
+            .map(|start| {
+                let before = &data[..start];
+                let line = memchr_iter(b'\n', before).count() + 1;
+                let line_start = memrchr(b'\n', before).map_or(0, |i| i + 1);
+                (line, start - line_start + 1)
+            })
+            .collect()
+    }
+
+    fn sample_text() -> Vec<u8> {
+        let mut data = Vec::new();
+        for i in 0..500 {
+            let line = match i % 7 {
+                0 => format!("let a{i} = SECRET; // x\n"),
+                3 => format!("{}SECRET\r\n", " ".repeat(i % 40)),
+                5 => "\n".to_string(),
+                _ => format!("plain line number {i} SECRET SECRET\n"),
+            };
+            data.extend_from_slice(line.as_bytes());
+        }
+        data
+    }
+
+    #[test]
+    fn every_window_size_finds_each_match_once_at_the_right_line_and_column() {
+        let data = sample_text();
+        let want = reference(&data);
+        assert!(want.len() > 300);
+        for (chunk, overlap) in [
+            (1, 16),
+            (7, 16),
+            (13, 20),
+            (64, 32),
+            (1000, 64),
+            (1 << 20, 64),
+        ] {
+            let got = run(&data, Windowing { chunk, overlap });
+            let got_positions: Vec<(usize, usize)> = got.iter().map(|m| (m.0, m.1)).collect();
+            assert_eq!(got_positions, want, "chunk {chunk} overlap {overlap}");
+            assert!(got.iter().all(|m| m.2 == b"SECRET"));
+        }
+    }
+
+    #[test]
+    fn line_text_is_the_whole_line_without_its_ending() {
+        let data = b"first\n  key = SECRET here\r\nlast SECRET";
+        let got = run(
+            data,
+            Windowing {
+                chunk: 5,
+                overlap: 64,
+            },
+        );
+        assert_eq!(got[0].3, b"  key = SECRET here");
+        assert_eq!(got[1].3, b"last SECRET");
+        assert_eq!((got[1].0, got[1].1), (3, 6));
+    }
+
+    #[test]
+    fn a_long_match_across_a_boundary_is_reported_once() {
+        // A "PEM block" of 30 bytes found by a rule whose matches may also start inside it.
+        let mut data = vec![b'.'; 100];
+        data.extend_from_slice(b"BEGIN");
+        data.extend(std::iter::repeat_n(b'k', 25));
+        data.extend(vec![b'.'; 100]);
+        let block = |window: &[u8]| -> Vec<Span> {
+            // Reports the block from BEGIN, and a suffix of it when BEGIN is out of the window,
+            // as a matcher with less context might.
+            match memchr::memmem::find(window, b"BEGIN") {
+                Some(start) => vec![Span {
+                    rule: 1,
+                    start,
+                    end: (start + 30).min(window.len()),
+                }],
+                None => memchr::memmem::find(window, b"kkkkk")
+                    .map(|start| Span {
+                        rule: 1,
+                        start,
+                        end: start + 5,
+                    })
+                    .into_iter()
+                    .collect(),
+            }
+        };
+        for chunk in 1..80 {
+            let mut starts = Vec::new();
+            scan_stream(
+                data.as_slice(),
+                None,
+                Windowing { chunk, overlap: 64 },
+                block,
+                |m| starts.push((m.line, m.column)),
+            )
+            .unwrap();
+            assert_eq!(starts, vec![(1, 101)], "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn binary_streams_are_not_scanned() {
+        let mut data = b"SECRET\n".to_vec();
+        data.push(0);
+        let mut calls = 0;
+        let outcome = scan_stream(
+            data.as_slice(),
+            None,
+            Windowing::DEFAULT,
+            |_: &[u8]| {
+                calls += 1;
+                Vec::new()
+            },
+            |_| {},
+        )
+        .unwrap();
+        assert_eq!(outcome, Outcome::Binary);
+        assert_eq!(calls, 0);
+    }
+
+    #[test]
+    fn a_nul_after_the_probe_does_not_make_a_stream_binary() {
+        let mut data = vec![b'a'; BINARY_PROBE_LEN];
+        data.extend_from_slice(b"\0 SECRET");
+        let got = run(&data, Windowing::DEFAULT);
+        assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn an_empty_stream_is_scanned_and_finds_nothing() {
+        assert!(run(b"", Windowing::DEFAULT).is_empty());
+    }
+}

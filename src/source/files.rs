@@ -1,0 +1,302 @@
+//! The files under some paths, walked in parallel with `ignore`.
+//!
+//! What is walked, and why:
+//! - Hidden files and directories are scanned (`.env.production`, `.npmrc`, `.github/` are where
+//!   secrets hide); a directory named `.git` is never entered.
+//! - `.gitignore` (also outside a git repository: a file it excludes is not going to be
+//!   committed), `.git/info/exclude`, the global git excludes file and `.ignore` are honoured,
+//!   including those of parent directories. `--no-ignore` turns all of them off. `.tokhygignore`
+//!   is not a path ignore file: it holds fingerprints (see [`crate::suppress`]).
+//! - A path given explicitly is always scanned, even if an ignore file excludes it.
+//! - Symbolic links met during the walk are not followed unless asked; when they are, a link
+//!   loop is reported as a warning and not entered. A symbolic link given as a path is followed.
+//! - Only regular files are read: FIFOs, sockets and devices met during the walk are skipped (a
+//!   FIFO would block the scan).
+//!
+//! Paths in findings are the path as the user gave it joined with the path below it,
+//! `/`-separated, without a leading `./`: `tokhyg scan` and `tokhyg scan .` report `src/main.rs`,
+//! `tokhyg scan src` reports `src/main.rs` too, `tokhyg scan /abs/repo` reports
+//! `/abs/repo/src/main.rs`. Non-UTF-8 bytes in paths are replaced with U+FFFD (paths in findings
+//! are text; JSON cannot carry raw bytes).
+
+use super::{Blob, Content, Origin, Problem};
+use ignore::{WalkBuilder, WalkState};
+use rayon::prelude::*;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// How to walk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WalkOptions {
+    /// Also walk what `.gitignore`, `.ignore` and git's exclude files exclude.
+    pub no_ignore: bool,
+    /// Follow symbolic links met during the walk.
+    pub follow_symlinks: bool,
+}
+
+/// A regular file found by the walk (or given explicitly).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkedFile {
+    /// The path to open.
+    pub fs_path: PathBuf,
+    /// Where its findings are reported.
+    pub origin: Origin,
+}
+
+impl WalkedFile {
+    /// Opens the file as a streamed blob.
+    pub fn open(&self) -> std::io::Result<Blob<'static>> {
+        let file = File::open(&self.fs_path)?;
+        let len = file.metadata().ok().map(|m| m.len());
+        Ok(Blob {
+            origin: self.origin.clone(),
+            content: Content::Stream {
+                reader: Box::new(file),
+                len,
+            },
+        })
+    }
+}
+
+/// A path given to the scan, and how paths below it are shown and matched.
+#[derive(Debug)]
+struct Root {
+    /// As given.
+    path: PathBuf,
+    /// Its path relative to the repository root, when it lies under it.
+    rule_prefix: Option<String>,
+}
+
+impl Root {
+    fn new(path: &Path, repo_root: Option<&Path>) -> Root {
+        let rule_prefix = repo_root.and_then(|base| {
+            let absolute = path.canonicalize().ok()?;
+            let relative = absolute.strip_prefix(base).ok()?;
+            Some(slash_lossy(relative))
+        });
+        Root {
+            path: path.to_path_buf(),
+            rule_prefix,
+        }
+    }
+
+    /// The origin of `path`, a path at or below this root.
+    fn origin(&self, path: &Path) -> Origin {
+        let shown = display_path(path);
+        let rule_path = match (&self.rule_prefix, path.strip_prefix(&self.path)) {
+            (Some(prefix), Ok(below)) => join_slash(prefix, &slash_lossy(below)),
+            _ => shown.clone(),
+        };
+        Origin {
+            path: shown,
+            rule_path: Some(rule_path),
+            commit: None,
+        }
+    }
+}
+
+/// Walks `roots` (files or directories; standard input is not handled here) and calls `visit`
+/// for every regular file, from several threads, in no particular order. `repo_root` is the
+/// canonical directory that rule paths are made relative to. Returns the problems met, sorted.
+pub fn walk<F>(
+    roots: &[PathBuf],
+    repo_root: Option<&Path>,
+    options: &WalkOptions,
+    visit: F,
+) -> Vec<Problem>
+where
+    F: Fn(WalkedFile) + Sync,
+{
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for path in roots {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => dirs.push(Root::new(path, repo_root)),
+            Ok(_) => files.push(Root::new(path, repo_root)),
+            Err(error) => problems.push(Problem::Error(format!(
+                "cannot scan {}: {error}",
+                path.display()
+            ))),
+        }
+    }
+    files.par_iter().for_each(|root| {
+        visit(WalkedFile {
+            fs_path: root.path.clone(),
+            origin: root.origin(&root.path),
+        })
+    });
+    if !dirs.is_empty() {
+        problems.extend(walk_dirs(&dirs, options, &visit));
+    }
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
+fn walk_dirs<F>(dirs: &[Root], options: &WalkOptions, visit: &F) -> Vec<Problem>
+where
+    F: Fn(WalkedFile) + Sync,
+{
+    let honour_ignores = !options.no_ignore;
+    let mut builder = WalkBuilder::new(&dirs[0].path);
+    for dir in &dirs[1..] {
+        builder.add(&dir.path);
+    }
+    builder
+        .hidden(false)
+        .parents(honour_ignores)
+        .ignore(honour_ignores)
+        .git_ignore(honour_ignores)
+        .git_global(honour_ignores)
+        .git_exclude(honour_ignores)
+        .require_git(false)
+        .follow_links(options.follow_symlinks)
+        .filter_entry(|entry| entry.depth() == 0 || entry.file_name() != ".git");
+    let problems = Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        let problems = &problems;
+        Box::new(move |result| {
+            match result {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && let Some(root) = root_of(dirs, entry.path()) {
+                        visit(WalkedFile {
+                            fs_path: entry.path().to_path_buf(),
+                            origin: root.origin(entry.path()),
+                        });
+                    }
+                }
+                Err(error) => {
+                    let problem = classify(&error);
+                    problems
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .push(problem);
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    problems
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The root a walked path lies under: the deepest one, when roots nest.
+fn root_of<'r>(roots: &'r [Root], path: &Path) -> Option<&'r Root> {
+    roots
+        .iter()
+        .filter(|root| path.starts_with(&root.path))
+        .max_by_key(|root| root.path.components().count())
+}
+
+/// Loops and bad ignore files leave the scan complete; anything else (an unreadable
+/// directory) does not.
+fn classify(error: &ignore::Error) -> Problem {
+    if is_soft(error) {
+        Problem::Warning(error.to_string())
+    } else {
+        Problem::Error(error.to_string())
+    }
+}
+
+fn is_soft(error: &ignore::Error) -> bool {
+    match error {
+        ignore::Error::Loop { .. } | ignore::Error::Partial(_) | ignore::Error::Glob { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_soft(err),
+        _ => false,
+    }
+}
+
+/// A path as shown in findings: lossy UTF-8, `/`-separated, without leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let text = slash_lossy(path);
+    let mut shown = text.as_str();
+    while let Some(rest) = shown.strip_prefix("./") {
+        shown = rest.trim_start_matches('/');
+    }
+    if shown.is_empty() {
+        ".".to_string()
+    } else {
+        shown.to_string()
+    }
+}
+
+/// Lossy UTF-8 with `/` as the separator on every platform.
+fn slash_lossy(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+fn join_slash(prefix: &str, below: &str) -> String {
+    match (prefix.is_empty(), below.is_empty()) {
+        (true, _) => below.to_string(),
+        (false, true) => prefix.to_string(),
+        (false, false) => format!("{prefix}/{below}"),
+    }
+}
+
+/// The repository root enclosing `path` (a file or directory): the nearest ancestor holding a
+/// `.git` entry, canonical. `None` outside a repository or when `path` does not exist.
+pub fn enclosing_repository(path: &Path) -> Option<PathBuf> {
+    let absolute = path.canonicalize().ok()?;
+    absolute
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_paths_drop_leading_dot_slash_and_keep_the_rest() {
+        assert_eq!(display_path(Path::new("./a/b")), "a/b");
+        assert_eq!(display_path(Path::new(".//a")), "a");
+        assert_eq!(display_path(Path::new("src/a")), "src/a");
+        assert_eq!(display_path(Path::new("/abs/a")), "/abs/a");
+        assert_eq!(display_path(Path::new("../x/a")), "../x/a");
+        assert_eq!(display_path(Path::new(".")), ".");
+        assert_eq!(display_path(Path::new(".env")), ".env");
+    }
+
+    #[test]
+    fn the_deepest_root_owns_a_path() {
+        let roots = [
+            Root {
+                path: PathBuf::from("src"),
+                rule_prefix: None,
+            },
+            Root {
+                path: PathBuf::from("src/sub"),
+                rule_prefix: Some("lib/sub".into()),
+            },
+        ];
+        let root = root_of(&roots, Path::new("src/sub/a.rs")).unwrap();
+        assert_eq!(root.path, Path::new("src/sub"));
+        let origin = root.origin(Path::new("src/sub/a.rs"));
+        assert_eq!(origin.path, "src/sub/a.rs");
+        assert_eq!(origin.rule_path.as_deref(), Some("lib/sub/a.rs"));
+        assert!(root_of(&roots, Path::new("srcx/a.rs")).is_none());
+    }
+
+    #[test]
+    fn rule_paths_fall_back_to_the_shown_path_outside_the_repository() {
+        let root = Root {
+            path: PathBuf::from("./other"),
+            rule_prefix: None,
+        };
+        let origin = root.origin(Path::new("./other/k.p12"));
+        assert_eq!(origin.path, "other/k.p12");
+        assert_eq!(origin.rule_path.as_deref(), Some("other/k.p12"));
+    }
+}
