@@ -10,7 +10,8 @@ if [ ! -x "$deps/venv/bin/python" ]; then
   python3 -m venv "$deps/venv"
 fi
 "$deps/venv/bin/pip" install -q --disable-pip-version-check \
-  "python-dotenv==1.2.1" "pre-commit==4.7.0" "jsonschema==4.25.1"
+  "python-dotenv==1.2.1" "pre-commit==4.7.0" "jsonschema==4.25.1" \
+  "rfc3986-validator==0.1.1"  # lets jsonschema check `uri`/`uri-reference` formats (SARIF)
 if [ ! -f "$deps/node/node_modules/dotenv/package.json" ]; then
   mkdir -p "$deps/node"
   npm install --silent --no-audit --no-fund --prefix "$deps/node" "dotenv@17.2.3" >/dev/null

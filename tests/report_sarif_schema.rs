@@ -1,0 +1,316 @@
+//! tokhyg's SARIF output validates against the official SARIF 2.1.0 JSON schema
+//! (`tests/data/sarif-schema-2.1.0.json`, see the `.md` beside it), checked with Python
+//! `jsonschema` (with URI format checks) from `.test-deps/venv`, and carries what GitHub code
+//! scanning needs.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tokhyg::finding::{CommitInfo, Finding};
+use tokhyg::report::{self, Format, ReportOptions, SARIF_MAX_RESULTS};
+use tokhyg::suppress::fingerprint;
+
+/// Validates every file given after the schema; prints one line per error; exit 1 on any.
+const VALIDATOR: &str = r#"
+import json, sys
+from jsonschema import Draft4Validator, FormatChecker
+import rfc3986_validator  # noqa: F401  (without it, URI formats would go unchecked)
+with open(sys.argv[1], encoding="utf-8") as f:
+    schema = json.load(f)
+Draft4Validator.check_schema(schema)
+validator = Draft4Validator(schema, format_checker=FormatChecker())
+errors = 0
+for path in sys.argv[2:]:
+    with open(path, encoding="utf-8") as f:
+        document = json.load(f)
+    for error in validator.iter_errors(document):
+        where = "/".join(str(p) for p in error.absolute_path)
+        print(f"{path}: {where}: {error.message}")
+        errors += 1
+print(f"{len(sys.argv) - 2} files, {errors} errors")
+sys.exit(1 if errors else 0)
+"#;
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn python() -> PathBuf {
+    let python = manifest_dir().join(".test-deps/venv/bin/python");
+    assert!(
+        python.is_file(),
+        "{} is missing: run scripts/install-test-deps.sh first",
+        python.display()
+    );
+    python
+}
+
+/// Runs the validator on `files`; returns (success, output).
+fn validate(files: &[PathBuf]) -> (bool, String) {
+    let schema = manifest_dir().join("tests/data/sarif-schema-2.1.0.json");
+    let output = Command::new(python())
+        .arg("-c")
+        .arg(VALIDATOR)
+        .arg(&schema)
+        .args(files)
+        .output()
+        .expect("run python");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !text.contains("ModuleNotFoundError"),
+        "{text}\nrun scripts/install-test-deps.sh to install jsonschema and rfc3986-validator"
+    );
+    (output.status.success(), text)
+}
+
+fn commit() -> CommitInfo {
+    CommitInfo {
+        id: "89abcdef0123456789abcdef0123456789abcdef".to_owned(),
+        author: "Grace Hopper".to_owned(),
+        email: "grace@example.com".to_owned(),
+        date: "2023-11-30T08:15:00+01:00".to_owned(),
+    }
+}
+
+fn finding(rule: &str, path: &str, line: usize, secret: &str, with_commit: bool) -> Finding {
+    Finding {
+        rule_id: rule.to_owned(),
+        title: format!("Title of {rule}"),
+        remediation: (rule != "generic-secret").then(|| format!("Revoke the {rule} and rotate.")),
+        path: path.to_owned(),
+        line,
+        column: 3,
+        commit: with_commit.then(commit),
+        fingerprint: fingerprint(rule, secret.as_bytes()),
+        secret: secret.to_owned(),
+    }
+}
+
+/// Findings covering every shape the writer handles.
+fn representative() -> Vec<Finding> {
+    vec![
+        finding(
+            "github-pat-classic",
+            "src/config.rs",
+            10,
+            "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa0zNvy2",
+            false,
+        ),
+        finding(
+            "aws-access-key-id",
+            "deploy/prod.env",
+            2,
+            "AKIAQWERTYUIOPASDFGH",
+            true,
+        ),
+        finding(
+            "generic-secret",
+            "docs/my notes ü/ключ.env",
+            1,
+            "s3cr3t-\"quoted\"\nnext",
+            false,
+        ),
+        finding(
+            "generic-secret",
+            "bad\u{fffd}name.env",
+            4,
+            "0123456789abcdef",
+            true,
+        ),
+        finding(
+            "slack-webhook-url",
+            "100%#?[x] y.env",
+            7,
+            "https://hooks.slack.com/services/T0/B0/x",
+            false,
+        ),
+        finding(
+            "stripe-secret-key",
+            "-",
+            1,
+            "sk_live_0123456789abcdefghijklmn",
+            false,
+        ),
+    ]
+}
+
+fn write_sarif(dir: &Path, name: &str, findings: &[Finding], show_secrets: bool) -> PathBuf {
+    let mut out = Vec::new();
+    let options = ReportOptions {
+        show_secrets,
+        color: false,
+    };
+    report::write(&mut out, findings, Format::Sarif, &options).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+fn read(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn sarif_output_validates_against_the_official_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = representative();
+    let mut files = vec![
+        write_sarif(dir.path(), "all.sarif", &all, false),
+        write_sarif(dir.path(), "all-shown.sarif", &all, true),
+        write_sarif(dir.path(), "empty.sarif", &[], false),
+    ];
+    for (index, one) in all.iter().enumerate() {
+        let name = format!("one-{index}.sarif");
+        files.push(write_sarif(
+            dir.path(),
+            &name,
+            std::slice::from_ref(one),
+            false,
+        ));
+    }
+    let (ok, output) = validate(&files);
+    assert!(ok, "{output}");
+    assert!(
+        output.contains(&format!("{} files, 0 errors", files.len())),
+        "{output}"
+    );
+}
+
+#[test]
+fn a_capped_report_validates_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = finding("github-pat-classic", "a.env", 1, "ghp_x", false);
+    let many = vec![one; SARIF_MAX_RESULTS + 1];
+    let path = write_sarif(dir.path(), "capped.sarif", &many, false);
+    let log = read(&path);
+    assert_eq!(
+        log["runs"][0]["results"].as_array().unwrap().len(),
+        SARIF_MAX_RESULTS
+    );
+    let (ok, output) = validate(&[path]);
+    assert!(ok, "{output}");
+}
+
+#[test]
+fn the_validator_rejects_invalid_sarif() {
+    // Guards the guard: were jsonschema or its URI format check not working, the tests above
+    // would pass whatever tokhyg wrote.
+    let dir = tempfile::tempdir().unwrap();
+    let good = read(&write_sarif(
+        dir.path(),
+        "good.sarif",
+        &representative(),
+        false,
+    ));
+
+    let mut raw_space = good.clone();
+    raw_space["runs"][0]["results"][2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+        Value::from("docs/my notes/a b.env");
+    let mut no_message = good.clone();
+    no_message["runs"][0]["results"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message");
+    let mut bad_level = good;
+    bad_level["runs"][0]["results"][1]["level"] = Value::from("critical");
+
+    for (name, document, expected) in [
+        ("space.sarif", raw_space, "is not a 'uri-reference'"),
+        (
+            "message.sarif",
+            no_message,
+            "'message' is a required property",
+        ),
+        ("level.sarif", bad_level, "'critical' is not one of"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, serde_json::to_vec(&document).unwrap()).unwrap();
+        let (ok, output) = validate(&[path]);
+        assert!(!ok, "{name} should be rejected:\n{output}");
+        assert!(output.contains(expected), "{name}: {output}");
+    }
+}
+
+#[test]
+fn sarif_carries_what_github_code_scanning_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let findings = representative();
+    let log = read(&write_sarif(dir.path(), "all.sarif", &findings, false));
+    assert_eq!(log["version"], "2.1.0");
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "tokhyg");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+
+    let rules = driver["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let mut expected_ids: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+    expected_ids.sort_unstable();
+    expected_ids.dedup();
+    assert_eq!(
+        ids, expected_ids,
+        "one descriptor per rule that occurs, sorted"
+    );
+    for rule in rules {
+        assert!(
+            !rule["shortDescription"]["text"]
+                .as_str()
+                .unwrap()
+                .is_empty()
+        );
+        assert!(!rule["fullDescription"]["text"].as_str().unwrap().is_empty());
+        assert!(!rule["help"]["text"].as_str().unwrap().is_empty());
+        assert_eq!(rule["defaultConfiguration"]["level"], "error");
+        let tags = rule["properties"]["tags"].as_array().unwrap();
+        assert!(tags.contains(&Value::from("security")) && tags.contains(&Value::from("secret")));
+        let severity: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((0.0..=10.0).contains(&severity));
+    }
+
+    let results = runs[0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    for (result, finding) in results.iter().zip(&findings) {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], finding.rule_id.as_str());
+        assert_eq!(result["ruleId"], finding.rule_id.as_str());
+        let message = result["message"]["text"].as_str().unwrap();
+        assert!(!message.is_empty());
+        assert!(
+            !message.contains(&finding.secret),
+            "raw secret in {message}"
+        );
+        assert_eq!(
+            result["partialFingerprints"]["tokhyg/v1"],
+            finding.fingerprint.as_str()
+        );
+        let location = &result["locations"][0]["physicalLocation"];
+        let uri = location["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(!uri.contains(' ') && !uri.starts_with('/'), "{uri}");
+        assert_eq!(location["region"]["startLine"], finding.line);
+        assert_eq!(location["region"]["startColumn"], finding.column);
+        match &finding.commit {
+            Some(commit) => assert_eq!(result["properties"]["commit"]["id"], commit.id.as_str()),
+            None => assert!(result.get("properties").is_none()),
+        }
+    }
+    let uri_of = |i: usize| {
+        results[i]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        uri_of(2),
+        "docs/my%20notes%20%C3%BC/%D0%BA%D0%BB%D1%8E%D1%87.env"
+    );
+    assert_eq!(uri_of(4), "100%25%23%3F%5Bx%5D%20y.env");
+}
