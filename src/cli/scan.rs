@@ -38,6 +38,13 @@ pub struct ScanArgs {
     /// How files are walked.
     #[command(flatten)]
     pub walk: WalkArgs,
+    /// Scan git history instead of files: every commit of every branch, tag and HEAD, or only
+    /// the commits of the given revisions and ranges (`origin/main..HEAD`, `A...B`, `REV`).
+    #[arg(long, value_name = "RANGE", num_args = 0..)]
+    pub history: Option<Vec<String>>,
+    /// With --history: list every place that holds a leaked secret, not only the oldest.
+    #[arg(long, requires = "history")]
+    pub all_occurrences: bool,
     /// Rules, suppression and output, shared by every kind of scan.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -124,6 +131,9 @@ impl ScanSetup {
 
 /// Runs `tokhyg scan`.
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
+    if let Some(ranges) = &args.history {
+        return run_history(ranges, &args);
+    }
     let mut paths = args.paths;
     if paths.is_empty() {
         paths.push(PathBuf::from("."));
@@ -255,4 +265,40 @@ fn scan_root(first: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
         Err(_) => cwd.canonicalize().unwrap_or(cwd.clone()),
     };
     Ok(dir)
+}
+
+/// Runs `tokhyg scan --history [RANGE...]` in the repository enclosing the current directory
+/// (or the first PATH). Unreadable objects are reported after the findings, with exit code 2.
+fn run_history(ranges: &[String], args: &ScanArgs) -> anyhow::Result<u8> {
+    use crate::source::history::{self, HistoryOptions, Selection};
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let dir = args.paths.first().cloned().unwrap_or(cwd);
+    let repo = history::open_repository(&dir)?;
+    let root = repo.workdir().unwrap_or(repo.path()).to_path_buf();
+    let root = root.canonicalize().unwrap_or(root);
+    let setup = ScanSetup::load(root, &args.common)?;
+    let selection = if ranges.is_empty() {
+        Selection::AllRefs
+    } else {
+        Selection::Ranges(ranges.to_vec())
+    };
+    let options = HistoryOptions {
+        selection,
+        threads: 0,
+    };
+    let found = history::scan_history(&setup.scanner, &dir, &options, args.all_occurrences)?;
+    let findings = finish(found.findings, &setup.suppressions);
+    if !args.all_occurrences {
+        let repeated: usize = findings
+            .iter()
+            .filter_map(|f| found.other_places.get(&f.fingerprint))
+            .sum();
+        if repeated > 0 {
+            eprintln!(
+                "tokhyg: the reported secrets are also held at {repeated} other place(s) in \
+                 history; --all-occurrences lists them"
+            );
+        }
+    }
+    conclude(findings, &found.problems, &args.common)
 }

@@ -4,6 +4,7 @@
 //! knows nothing about rules; [`crate::scan`] turns blobs into findings.
 
 pub mod files;
+pub mod history;
 pub mod stdin;
 
 use crate::finding::CommitInfo;

@@ -1,0 +1,197 @@
+//! Turns a history scan into findings: each unique blob's content findings are placed at every
+//! (commit, path) that introduced the blob, path rules run on every path history ever held, and
+//! each leaked secret is reported once, at the oldest place that introduced it, unless the
+//! user asked for all occurrences.
+
+use super::walk::Place;
+use super::{HistoryOptions, HistoryScan};
+use crate::finding::{CommitInfo, Finding};
+use crate::scan::Scanner;
+use crate::source::{Content, Origin, Problem};
+use git2::Repository;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// What a history scan found, ready for the report.
+#[derive(Debug, Default)]
+pub struct HistoryFindings {
+    /// Findings, one per leaked secret (or one per place with all occurrences), unsorted.
+    pub findings: Vec<Finding>,
+    /// For each reported fingerprint, how many other (commit, path) places hold it.
+    pub other_places: BTreeMap<String, usize>,
+    /// Unreadable objects (errors) and things worth knowing (warnings).
+    pub problems: Vec<Problem>,
+}
+
+/// Scans the history of the repository holding `dir` with `scanner`.
+pub fn scan_history(
+    scanner: &Scanner,
+    dir: &Path,
+    options: &HistoryOptions,
+    all_occurrences: bool,
+) -> anyhow::Result<HistoryFindings> {
+    // Content findings do not depend on where the blob is: they are placed afterwards.
+    let nowhere = Origin {
+        path: String::new(),
+        rule_path: None,
+        commit: None,
+    };
+    let scan = super::scan(dir, options, |bytes| {
+        scanner
+            .content_findings(&nowhere, Content::Bytes(bytes))
+            .map(|scan| scan.findings)
+            .unwrap_or_default()
+    })?;
+    let repo = super::open_repository(dir)?;
+    let mut commits = CommitCache::new(&repo);
+    let mut placed: Vec<(Place, Finding)> = Vec::new();
+    for (blob, findings) in &scan.hits {
+        for place in scan.places(*blob) {
+            let origin = origin_at(&scan, &mut commits, *place);
+            if scanner.is_path_allowed(&origin) {
+                continue;
+            }
+            for finding in findings {
+                let mut finding = finding.clone();
+                finding.path.clone_from(&origin.path);
+                finding.commit.clone_from(&origin.commit);
+                placed.push((*place, finding));
+            }
+        }
+    }
+    for (_, place) in scan.first_place_of_each_path() {
+        let origin = origin_at(&scan, &mut commits, place);
+        if !scanner.is_path_allowed(&origin) {
+            let found = scanner.path_findings(&origin);
+            placed.extend(found.into_iter().map(|f| (place, f)));
+        }
+    }
+    let mut out = dedupe(placed, all_occurrences);
+    out.problems
+        .extend(scan.warnings.iter().cloned().map(Problem::Warning));
+    out.problems.extend(
+        scan.errors
+            .iter()
+            .map(|error| Problem::Error(scan.describe(error))),
+    );
+    Ok(out)
+}
+
+/// Keeps, per fingerprint, the oldest place (commit order, then path, line, column), and
+/// counts the other (commit, path) places holding the same secret.
+fn dedupe(mut placed: Vec<(Place, Finding)>, all_occurrences: bool) -> HistoryFindings {
+    placed.sort_by(|(pa, a), (pb, b)| {
+        (pa.commit, &a.path, a.line, a.column).cmp(&(pb.commit, &b.path, b.line, b.column))
+    });
+    let mut out = HistoryFindings::default();
+    let mut places_of: HashMap<String, Vec<Place>> = HashMap::new();
+    for (place, finding) in placed {
+        let places = places_of.entry(finding.fingerprint.clone()).or_default();
+        let first = places.is_empty();
+        if !places.contains(&place) {
+            places.push(place);
+        }
+        if first || all_occurrences {
+            out.findings.push(finding);
+        }
+    }
+    out.other_places = places_of
+        .into_iter()
+        .filter(|(_, places)| places.len() > 1)
+        .map(|(fingerprint, places)| (fingerprint, places.len() - 1))
+        .collect();
+    out
+}
+
+fn origin_at<T>(scan: &HistoryScan<T>, commits: &mut CommitCache<'_>, place: Place) -> Origin {
+    let path = scan.path(place.path);
+    Origin {
+        rule_path: Some(path.clone()),
+        path,
+        commit: scan.commit_id(place.commit).and_then(|id| commits.get(id)),
+    }
+}
+
+/// Author and date of the commits findings are reported in, each read once.
+struct CommitCache<'r> {
+    repo: &'r Repository,
+    known: HashMap<git2::Oid, Option<CommitInfo>>,
+}
+
+impl<'r> CommitCache<'r> {
+    fn new(repo: &'r Repository) -> Self {
+        CommitCache {
+            repo,
+            known: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, id: git2::Oid) -> Option<CommitInfo> {
+        let repo = self.repo;
+        self.known
+            .entry(id)
+            .or_insert_with(|| {
+                let commit = repo.find_commit(id).ok()?;
+                let author = commit.author();
+                Some(CommitInfo {
+                    id: id.to_string(),
+                    author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+                    email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+                    date: rfc3339(author.when()),
+                })
+            })
+            .clone()
+    }
+}
+
+/// A git time as RFC 3339 in its own offset (`2024-05-01T14:00:00+02:00`, or `Z` for UTC).
+fn rfc3339(time: git2::Time) -> String {
+    let offset = i64::from(time.offset_minutes());
+    let local = time.seconds() + offset * 60;
+    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    let zone = if offset == 0 {
+        "Z".to_owned()
+    } else {
+        let sign = if offset < 0 { '-' } else { '+' };
+        format!("{sign}{:02}:{:02}", offset.abs() / 60, offset.abs() % 60)
+    };
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{zone}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_rfc3339_in_the_commit_offset() {
+        assert_eq!(rfc3339(git2::Time::new(0, 0)), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            rfc3339(git2::Time::new(1_714_564_800, 120)),
+            "2024-05-01T14:00:00+02:00"
+        );
+        assert_eq!(
+            rfc3339(git2::Time::new(951_782_400, -330)),
+            "2000-02-28T18:30:00-05:30"
+        );
+    }
+}

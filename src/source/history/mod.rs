@@ -1,0 +1,279 @@
+//! Git history as a scan source: enumerate the commits of all refs (or of the ranges the user
+//! named) once, learn for every unique blob the first commit and path that introduced it, and
+//! read each unique blob once, in parallel, handing its bytes to the caller's scan.
+//!
+//! Three stages run at the same time: the commit enumeration ([`select`]), the tree walk
+//! ([`walk`], on the calling thread) and the blob readers ([`read`], one per core), so reading
+//! blobs overlaps walking trees. Memory holds the blob map (ids, places, interned paths) and
+//! the blobs being scanned, never the history's contents.
+
+mod findings;
+pub mod paths;
+mod progress;
+pub mod read;
+pub mod select;
+pub mod tree;
+pub mod walk;
+
+pub use findings::{HistoryFindings, scan_history};
+pub use paths::{PathId, PathTable};
+pub use select::Selection;
+pub use walk::{BlobIndex, CommitIndex, ObjectError, Place};
+
+use anyhow::Context;
+use git2::{Oid, Repository};
+use progress::Counters;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
+use std::sync::{Mutex, Once};
+use walk::{BlobJob, Walker};
+
+/// Blobs are handed to readers in batches, so the queue's lock is taken rarely.
+const BATCH: usize = 64;
+
+/// Batches the walk may run ahead of the readers: bounds the queue's memory.
+const QUEUE_DEPTH: usize = 256;
+
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct HistoryOptions {
+    /// All refs, or some ranges.
+    pub selection: Selection,
+    /// Reader threads; 0 means one per core.
+    pub threads: usize,
+}
+
+/// Figures of a finished scan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Commits walked.
+    pub commits: usize,
+    /// Unique blobs read.
+    pub blobs: u64,
+    /// Bytes of those blobs.
+    pub bytes: u64,
+}
+
+/// The outcome of a history scan: the results per blob, and where each blob lives.
+#[derive(Debug)]
+pub struct HistoryScan<T> {
+    /// The repository's git directory.
+    pub git_dir: PathBuf,
+    /// The scanned commits, oldest first; [`CommitIndex`] indexes it.
+    pub commits: Vec<Oid>,
+    /// Blobs that produced results, with those results, sorted by blob index.
+    pub hits: Vec<(BlobIndex, Vec<T>)>,
+    /// Objects that could not be read (missing or corrupt): the scan is incomplete.
+    pub errors: Vec<ObjectError>,
+    /// Things the user should know: a shallow clone, refs that were not scanned.
+    pub warnings: Vec<String>,
+    /// Figures.
+    pub stats: Stats,
+    paths: PathTable,
+    places: HashMap<BlobIndex, Vec<Place>>,
+    path_firsts: Vec<(PathId, Place)>,
+}
+
+impl<T> HistoryScan<T> {
+    /// Every place that introduced blob `blob`, the first one first. Known for blobs with hits.
+    pub fn places(&self, blob: BlobIndex) -> &[Place] {
+        self.places.get(&blob).map_or(&[], Vec::as_slice)
+    }
+
+    /// The `/`-separated path of `path`.
+    pub fn path(&self, path: PathId) -> String {
+        self.paths.render(path)
+    }
+
+    /// The id of commit `commit`.
+    pub fn commit_id(&self, commit: CommitIndex) -> Option<Oid> {
+        self.commits.get(commit as usize).copied()
+    }
+
+    /// Every path history held, each with the oldest place that introduced a blob there.
+    pub fn first_place_of_each_path(&self) -> Vec<(PathId, Place)> {
+        self.path_firsts
+            .iter()
+            .map(|(path, place)| (*path, *place))
+            .collect()
+    }
+
+    /// A one-line description of an unreadable object, naming it and where it was needed.
+    pub fn describe(&self, error: &ObjectError) -> String {
+        let place = match error.commit.and_then(|c| self.commit_id(c)) {
+            Some(commit) => format!(" at `{}` in commit {commit}", self.path(error.path)),
+            None => String::new(),
+        };
+        format!(
+            "cannot read {} {}{place}: {}",
+            error.kind, error.id, error.message
+        )
+    }
+}
+
+/// Opens the repository holding `dir` (a work tree, a subdirectory, a bare repository, a
+/// linked worktree), with a message that says what to do when there is none.
+pub fn open_repository(dir: &Path) -> anyhow::Result<Repository> {
+    Repository::discover(dir).map_err(|error| {
+        anyhow::anyhow!(
+            "{} is not in a git repository ({}); run the history scan inside a repository",
+            dir.display(),
+            error.message()
+        )
+    })
+}
+
+/// Scans the history of the repository at `dir`, calling `visit` once per unique blob (from
+/// several threads) with its bytes; `visit` returns that blob's results.
+pub fn scan<T, V>(dir: &Path, options: &HistoryOptions, visit: V) -> anyhow::Result<HistoryScan<T>>
+where
+    T: Send,
+    V: Fn(&[u8]) -> Vec<T> + Sync,
+{
+    tune_libgit2();
+    let repo = open_repository(dir)?;
+    let git_dir = repo.path().to_path_buf();
+    let commits = select::select(&repo, &options.selection)?;
+    let mut warnings = Vec::new();
+    if repo.is_shallow() {
+        warnings.push(
+            "this is a shallow clone: history before its oldest commits is cut and was not \
+             scanned (fetch it with `git fetch --unshallow`, or `fetch-depth: 0` in \
+             actions/checkout)"
+                .to_owned(),
+        );
+    }
+    for name in &commits.skipped_refs {
+        warnings.push(format!("{name} does not point at a commit: not scanned"));
+    }
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let counters = Counters::default();
+    let (sender, receiver) = sync_channel::<Vec<BlobJob>>(QUEUE_DEPTH);
+    let receiver = Mutex::new(receiver);
+    let large = Mutex::new(());
+    let readers = read::Readers {
+        git_dir: &git_dir,
+        jobs: &receiver,
+        visit: &visit,
+        counters: &counters,
+        large: &large,
+    };
+    let counters = &counters;
+    let (map, outputs) = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| scope.spawn(|| readers.run::<T>()))
+            .collect();
+        let total = commits.order.len() as u64;
+        let bar = scope.spawn(move || progress::run(counters, total));
+        let map = walk_all(&repo, &commits, counters, sender);
+        let outputs: Vec<_> = workers.into_iter().map(|w| w.join()).collect();
+        counters
+            .done
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = bar.join();
+        (map, outputs)
+    });
+    let mut map = map?;
+    let mut hits = Vec::new();
+    let mut errors = std::mem::take(&mut map.errors);
+    for output in outputs {
+        let output = match output {
+            Ok(output) => output?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        hits.extend(output.hits);
+        errors.extend(output.errors);
+    }
+    hits.sort_by_key(|(blob, _)| *blob);
+    errors.sort_by_key(|e| (e.commit, e.id));
+    let mut places: HashMap<BlobIndex, Vec<Place>> =
+        hits.iter().map(|(blob, _)| (*blob, Vec::new())).collect();
+    for (blob, place) in &map.places {
+        if let Some(list) = places.get_mut(blob) {
+            list.push(*place);
+        }
+    }
+    let mut path_firsts = Vec::new();
+    let mut seen_paths = std::collections::HashSet::new();
+    for (_, place) in &map.places {
+        if seen_paths.insert(place.path) {
+            path_firsts.push((place.path, *place));
+        }
+    }
+    let stats = Stats {
+        commits: commits.order.len(),
+        blobs: counters
+            .blobs_read
+            .load(std::sync::atomic::Ordering::Relaxed),
+        bytes: counters.bytes.load(std::sync::atomic::Ordering::Relaxed),
+    };
+    Ok(HistoryScan {
+        git_dir,
+        commits: commits.order,
+        hits,
+        errors,
+        warnings,
+        stats,
+        paths: map.paths,
+        places,
+        path_firsts,
+    })
+}
+
+/// Walks every selected commit, sending new blobs to the readers; closing `sender` at the end
+/// (by dropping it) tells them the walk is over.
+fn walk_all(
+    repo: &Repository,
+    commits: &select::Commits,
+    counters: &Counters,
+    sender: std::sync::mpsc::SyncSender<Vec<BlobJob>>,
+) -> anyhow::Result<walk::BlobMap> {
+    let odb = repo.odb().context("cannot open the object database")?;
+    let mut walker = Walker::new(&odb);
+    for id in &commits.boundary {
+        let commit = repo
+            .find_commit(*id)
+            .with_context(|| format!("cannot read commit {id}"))?;
+        walker.learn_boundary(commit.tree_id());
+    }
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut receivers_gone = false;
+    for (index, id) in commits.order.iter().enumerate() {
+        let commit = repo
+            .find_commit(*id)
+            .with_context(|| format!("cannot read commit {id}"))?;
+        let index = CommitIndex::try_from(index).context("more than 4 billion commits")?;
+        walker.walk_commit(index, commit.tree_id(), &mut |job| {
+            batch.push(job);
+            Counters::add(&counters.blobs_found, 1);
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                receivers_gone |= sender.send(full).is_err();
+            }
+        });
+        Counters::add(&counters.commits, 1);
+        if receivers_gone {
+            // Every reader failed to start; their error is reported on join.
+            break;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = sender.send(batch);
+    }
+    drop(sender);
+    Ok(walker.finish())
+}
+
+/// libgit2's object cache would keep every tree the walk reads (up to 256 MiB), though each
+/// is read once; and it maps pack files in 1 GiB windows. Both would count against the
+/// memory budget for nothing.
+fn tune_libgit2() {
+    static TUNE: Once = Once::new();
+    TUNE.call_once(|| {
+        git2::opts::enable_caching(false);
+    });
+}

@@ -1,0 +1,153 @@
+//! Which commits a history scan covers: every commit reachable from the repository's refs, or
+//! the commits of the ranges the user named, in an order where parents come before children,
+//! plus the boundary commits whose contents a range scan must not report again.
+
+use anyhow::{Context, bail};
+use git2::{Oid, Repository, RevparseMode, Sort};
+use std::collections::HashSet;
+
+/// The ref namespaces a full-history scan starts from, besides `HEAD`. Stashes (`refs/stash`),
+/// notes and other private namespaces are left out: they hold local work that was never
+/// shared, and CI clones do not have them.
+const SCANNED_NAMESPACES: [&str; 3] = ["refs/heads/", "refs/tags/", "refs/remotes/"];
+
+/// What the user asked to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// Every commit reachable from `HEAD`, branches, tags and remote-tracking branches.
+    AllRefs,
+    /// Revisions and ranges (`rev`, `A..B`, `A...B`, `^rev`), combined as `git rev-list` does:
+    /// commits reachable from some positive end and from no negative end.
+    Ranges(Vec<String>),
+}
+
+/// The commits of a scan, oldest first.
+#[derive(Debug, Default)]
+pub struct Commits {
+    /// Every selected commit, each once, parents before children.
+    pub order: Vec<Oid>,
+    /// Commits outside the selection whose trees are already known: the parents of selected
+    /// commits that a range excluded. Their blobs are not "added" by the range.
+    pub boundary: Vec<Oid>,
+    /// Refs pointing at something other than a commit (a tag of a tree or blob), not scanned.
+    pub skipped_refs: Vec<String>,
+}
+
+/// Enumerates the commits of `selection` in `repo`.
+pub fn select(repo: &Repository, selection: &Selection) -> anyhow::Result<Commits> {
+    let mut walk = repo.revwalk().context("cannot walk the commit graph")?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+        .context("cannot sort the commit graph")?;
+    let mut commits = Commits::default();
+    let mut hidden = false;
+    match selection {
+        Selection::AllRefs => push_all_refs(repo, &mut walk, &mut commits.skipped_refs)?,
+        Selection::Ranges(specs) => {
+            for spec in specs {
+                hidden |= push_spec(repo, &mut walk, spec)?;
+            }
+        }
+    }
+    for id in walk {
+        commits
+            .order
+            .push(id.context("cannot walk the commit graph (a commit object is missing?)")?);
+    }
+    if hidden {
+        commits.boundary = boundary(repo, &commits.order)?;
+    }
+    Ok(commits)
+}
+
+fn push_all_refs(
+    repo: &Repository,
+    walk: &mut git2::Revwalk<'_>,
+    skipped: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    // An unborn HEAD (a fresh repository) is simply not a starting point.
+    if let Ok(head) = repo.head()
+        && let Ok(commit) = head.peel_to_commit()
+    {
+        walk.push(commit.id())?;
+    }
+    for reference in repo.references().context("cannot list the references")? {
+        let reference = reference.context("cannot read a reference")?;
+        let name = String::from_utf8_lossy(reference.name_bytes()).into_owned();
+        if !SCANNED_NAMESPACES.iter().any(|ns| name.starts_with(ns)) {
+            continue;
+        }
+        match reference.peel_to_commit() {
+            Ok(commit) => walk.push(commit.id())?,
+            // A dangling symbolic ref (refs/remotes/origin/HEAD to a deleted branch) or a tag
+            // of a tree or blob: say so rather than skip it silently.
+            Err(_) => skipped.push(name),
+        }
+    }
+    Ok(())
+}
+
+/// Pushes or hides the ends of one revision spec; true when it hid something.
+fn push_spec(repo: &Repository, walk: &mut git2::Revwalk<'_>, spec: &str) -> anyhow::Result<bool> {
+    let commit_of = |object: &git2::Object<'_>| -> anyhow::Result<Oid> {
+        Ok(object
+            .peel_to_commit()
+            .with_context(|| format!("`{spec}` does not name a commit"))?
+            .id())
+    };
+    if let Some(negated) = spec.strip_prefix('^') {
+        let object = repo
+            .revparse_single(negated)
+            .with_context(|| format!("unknown revision `{negated}` (in `{spec}`)"))?;
+        walk.hide(commit_of(&object)?)?;
+        return Ok(true);
+    }
+    let revspec = repo.revparse(spec).with_context(|| {
+        format!("unknown revision or range `{spec}` (expected REV, A..B or A...B)")
+    })?;
+    let mode = revspec.mode();
+    if mode.contains(RevparseMode::SINGLE) {
+        let Some(to) = revspec.from() else {
+            bail!("`{spec}` does not name a commit");
+        };
+        walk.push(commit_of(to)?)?;
+        return Ok(false);
+    }
+    let (Some(from), Some(to)) = (revspec.from(), revspec.to()) else {
+        bail!("`{spec}` is not a complete range: both ends are needed");
+    };
+    let (from, to) = (commit_of(from)?, commit_of(to)?);
+    walk.push(to)?;
+    if mode.contains(RevparseMode::MERGE_BASE) {
+        walk.push(from)?;
+        let bases = repo
+            .merge_bases(from, to)
+            .with_context(|| format!("`{spec}`: the two ends have no common ancestor"))?;
+        for base in bases.iter() {
+            walk.hide(*base)?;
+        }
+    } else {
+        walk.hide(from)?;
+    }
+    Ok(true)
+}
+
+/// Parents of selected commits that are not selected themselves (and are present).
+fn boundary(repo: &Repository, order: &[Oid]) -> anyhow::Result<Vec<Oid>> {
+    let selected: HashSet<Oid> = order.iter().copied().collect();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for id in order {
+        let commit = repo
+            .find_commit(*id)
+            .with_context(|| format!("cannot read commit {id}"))?;
+        for parent in commit.parent_ids() {
+            if !selected.contains(&parent) && seen.insert(parent) {
+                // A parent cut off by a shallow clone has no tree to compare against.
+                if repo.find_commit(parent).is_ok() {
+                    out.push(parent);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
