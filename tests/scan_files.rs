@@ -1,0 +1,530 @@
+//! `tokhyg scan` over files, directories and standard input, through the real binary.
+//!
+//! The planted tokens follow a rule of the tests' own `.tokhyg.yaml` (prefix `tst_`, 30 base62
+//! characters and a crc32-base62 checksum, the GitHub scheme), so these tests exercise the walk
+//! and the pipeline whatever the built-in rules say.
+
+use assert_cmd::Command;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+use tokhyg::token::checksum::crc32_base62;
+
+const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+const CONFIG: &str = r#"
+rules:
+  - id: test-token
+    title: Test token
+    remediation: Rotate the test token.
+    token: {prefix: tst_, alphabet: base62, length: 30, checksum: crc32-base62}
+  - id: test-keystore
+    title: Keystore file
+    path: '(^|/)[^/]+\.p12$'
+"#;
+
+/// A valid test token, different for every seed.
+fn token(seed: u64) -> String {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let body: String = (0..30)
+        .map(|_| BASE62[rng.random_range(0..BASE62.len())] as char)
+        .collect();
+    format!("tst_{body}{}", crc32_base62(body.as_bytes()))
+}
+
+/// A temporary scan root holding the test config.
+fn project() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(".tokhyg.yaml"), CONFIG).unwrap();
+    dir
+}
+
+fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, content).unwrap();
+    path
+}
+
+fn tokhyg(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tokhyg").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+struct Run {
+    code: i32,
+    findings: Vec<Value>,
+    stderr: String,
+}
+
+/// Runs `tokhyg scan --format json ARGS` in `dir`.
+fn scan_json(dir: &Path, args: &[&str]) -> Run {
+    let output = tokhyg(dir)
+        .arg("scan")
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let findings: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout:?}"));
+    Run {
+        code: output.status.code().unwrap(),
+        findings: findings.as_array().unwrap().clone(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// `path:line:column rule` of every finding, in report order.
+fn places(run: &Run) -> Vec<String> {
+    run.findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{} {}",
+                f["path"].as_str().unwrap(),
+                f["line"],
+                f["column"],
+                f["rule"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn json_findings_have_the_contract_fields() {
+    let dir = project();
+    let secret = token(1);
+    write(
+        dir.path(),
+        "src/app.py",
+        format!("x = 1\nAPI = \"{secret}\"\n"),
+    );
+    let run = scan_json(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.findings.len(), 1);
+    let finding = &run.findings[0];
+    assert_eq!(finding["rule"], "test-token");
+    assert_eq!(finding["path"], "src/app.py");
+    assert_eq!(finding["line"], 2);
+    assert_eq!(finding["column"], 8);
+    assert_eq!(finding["commit"], Value::Null);
+    assert_eq!(
+        finding["fingerprint"],
+        tokhyg::suppress::fingerprint("test-token", secret.as_bytes())
+    );
+    assert_eq!(finding["secret"], tokhyg::report::redact(&secret));
+    assert!(
+        !serde_json::to_string(&run.findings)
+            .unwrap()
+            .contains(&secret)
+    );
+
+    let shown = scan_json(dir.path(), &["--show-secrets"]);
+    assert_eq!(shown.findings[0]["secret"], secret.as_str());
+}
+
+#[test]
+fn exit_codes_are_0_clean_1_found_2_error_after_reporting_what_was_scanned() {
+    let dir = project();
+    write(dir.path(), "clean.txt", "nothing to see\n");
+    assert_eq!(scan_json(dir.path(), &["clean.txt"]).code, 0);
+
+    write(dir.path(), "leak.txt", token(2));
+    assert_eq!(scan_json(dir.path(), &["leak.txt"]).code, 1);
+
+    let run = scan_json(dir.path(), &["leak.txt", "missing-dir"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(places(&run), ["leak.txt:1:1 test-token"]);
+    assert!(run.stderr.contains("missing-dir"), "{}", run.stderr);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unreadable_file_is_an_error_naming_it() {
+    // Reading /proc/self/mem at offset 0 fails with EIO, even for root (for whom chmod 000 would
+    // not make a file unreadable).
+    let dir = project();
+    write(dir.path(), "leak.txt", token(3));
+    let run = scan_json(dir.path(), &["leak.txt", "/proc/self/mem"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(places(&run), ["leak.txt:1:1 test-token"]);
+    assert!(run.stderr.contains("/proc/self/mem"), "{}", run.stderr);
+}
+
+#[test]
+fn hidden_files_are_scanned_but_not_the_git_directory() {
+    let dir = project();
+    git(dir.path(), &["init", "-q"]);
+    write(
+        dir.path(),
+        ".env.production",
+        format!("TOKEN={}\n", token(4)),
+    );
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        format!("env:\n  T: {}\n", token(5)),
+    );
+    write(dir.path(), ".git/leftover.txt", token(6));
+    let run = scan_json(dir.path(), &[]);
+    assert_eq!(
+        places(&run),
+        [
+            ".env.production:1:7 test-token",
+            ".github/workflows/ci.yml:2:6 test-token"
+        ]
+    );
+}
+
+#[test]
+fn gitignored_files_are_skipped_unless_no_ignore_or_named() {
+    // No git repository: a .gitignore still says what will not be committed.
+    let dir = project();
+    write(dir.path(), ".gitignore", "local.env\nbuild/\n");
+    write(dir.path(), ".ignore", "cache.txt\n");
+    write(dir.path(), "local.env", token(7));
+    write(dir.path(), "build/out.txt", token(8));
+    write(dir.path(), "cache.txt", token(9));
+    write(dir.path(), "kept.txt", token(10));
+
+    assert_eq!(
+        places(&scan_json(dir.path(), &[])),
+        ["kept.txt:1:1 test-token"]
+    );
+    assert_eq!(
+        places(&scan_json(dir.path(), &["--no-ignore"])),
+        [
+            "build/out.txt:1:1 test-token",
+            "cache.txt:1:1 test-token",
+            "kept.txt:1:1 test-token",
+            "local.env:1:1 test-token",
+        ]
+    );
+    assert_eq!(
+        places(&scan_json(dir.path(), &["local.env"])),
+        ["local.env:1:1 test-token"]
+    );
+}
+
+#[test]
+fn gitignore_of_a_repository_applies_to_a_subdirectory_scan() {
+    let dir = project();
+    git(dir.path(), &["init", "-q"]);
+    write(dir.path(), ".gitignore", "*.local\n");
+    write(dir.path(), "sub/a.local", token(11));
+    write(dir.path(), "sub/b.txt", token(12));
+    assert_eq!(
+        places(&scan_json(dir.path(), &["sub"])),
+        ["sub/b.txt:1:1 test-token"]
+    );
+    let inside = scan_json(&dir.path().join("sub"), &[]);
+    assert_eq!(places(&inside), ["b.txt:1:1 test-token"]);
+}
+
+#[test]
+fn standard_input_is_scanned_as_path_dash() {
+    let dir = project();
+    let secret = token(13);
+    let output = tokhyg(dir.path())
+        .args(["scan", "--format", "json", "-"])
+        .write_stdin(format!("log line\n  leaked {secret}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let findings: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(findings[0]["path"], "-");
+    assert_eq!(findings[0]["line"], 2);
+    assert_eq!(findings[0]["column"], 10);
+
+    let clean = tokhyg(dir.path())
+        .args(["scan", "-"])
+        .write_stdin("nothing\n")
+        .output()
+        .unwrap();
+    assert_eq!(clean.status.code(), Some(0));
+}
+
+#[test]
+fn output_order_is_sorted_and_identical_across_runs() {
+    let dir = project();
+    let mut expected = Vec::new();
+    for i in 0..40u64 {
+        let rel = format!("d{}/f{:02}.txt", i % 4, i);
+        let text = format!("{}\n\n{} {}\n", token(100 + i), "pad", token(200 + i));
+        write(dir.path(), &rel, text);
+        expected.push(format!("{rel}:1:1 test-token"));
+        expected.push(format!("{rel}:3:5 test-token"));
+    }
+    expected.sort();
+    let render = || {
+        tokhyg(dir.path())
+            .args(["scan", "--format", "jsonl"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let first = render();
+    for _ in 0..3 {
+        assert_eq!(render(), first);
+    }
+    assert_eq!(places(&scan_json(dir.path(), &[])), expected);
+}
+
+#[test]
+fn non_utf8_content_and_paths_are_scanned() {
+    let dir = project();
+    let secret = token(14);
+    let mut content = b"caf\xe9 = '\xff\xfe".to_vec();
+    content.extend_from_slice(secret.as_bytes());
+    content.extend_from_slice(b"'\n");
+    write(dir.path(), "latin1.txt", &content);
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"bad\xffname.txt");
+        fs::write(dir.path().join(name), token(15)).unwrap();
+    }
+    let run = scan_json(dir.path(), &[]);
+    let mut want = vec!["latin1.txt:1:11 test-token".to_string()];
+    if cfg!(unix) {
+        want.insert(0, "bad\u{fffd}name.txt:1:1 test-token".to_string());
+    }
+    assert_eq!(places(&run), want);
+}
+
+#[test]
+fn binary_files_are_skipped_but_path_rules_still_apply() {
+    let dir = project();
+    let mut binary = b"\x00\x01\x02".to_vec();
+    binary.extend_from_slice(token(16).as_bytes());
+    write(dir.path(), "blob.bin", &binary);
+    write(dir.path(), "certs/server.p12", &binary);
+    let run = scan_json(dir.path(), &[]);
+    assert_eq!(places(&run), ["certs/server.p12:1:1 test-keystore"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_not_followed_unless_asked_and_loops_only_warn() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "far.txt", token(17));
+    let dir = project();
+    write(dir.path(), "near.txt", token(18));
+    symlink(outside.path(), dir.path().join("linked-dir")).unwrap();
+    symlink(
+        outside.path().join("far.txt"),
+        dir.path().join("linked-file.txt"),
+    )
+    .unwrap();
+    fs::create_dir(dir.path().join("loop")).unwrap();
+    symlink("..", dir.path().join("loop/up")).unwrap();
+
+    let plain = scan_json(dir.path(), &[]);
+    assert_eq!(plain.code, 1);
+    assert_eq!(places(&plain), ["near.txt:1:1 test-token"]);
+
+    let followed = scan_json(dir.path(), &["--follow-symlinks"]);
+    assert_eq!(followed.code, 1, "a loop is a warning: {}", followed.stderr);
+    assert_eq!(
+        places(&followed),
+        [
+            "linked-dir/far.txt:1:1 test-token",
+            "linked-file.txt:1:1 test-token",
+            "near.txt:1:1 test-token",
+        ]
+    );
+    assert!(followed.stderr.contains("warning"), "{}", followed.stderr);
+    assert!(followed.stderr.contains("loop"), "{}", followed.stderr);
+}
+
+#[test]
+fn a_file_larger_than_a_window_is_scanned_in_chunks_with_exact_lines() {
+    // The scanner reads 8 MiB windows overlapping by 128 KiB: its emission boundaries fall at
+    // 8 MiB + 64 KiB and every 8 MiB after. Plant tokens at the start, straddling the first
+    // boundary and the first chunk's end, and at the very end (with a whole window between them
+    // and no token), and check every line and column against a count of the file itself.
+    const MIB: usize = 1024 * 1024;
+    let dir = project();
+    let filler_line = b"lorem ipsum dolor sit amet, consectetur adipiscing elit 0123456789\n";
+    let mut data = Vec::with_capacity(26 * MIB);
+    let mut planted = Vec::new();
+    let boundaries = [8 * MIB + 64 * 1024, 8 * MIB];
+    let mut seed = 300;
+    let mut plant = |data: &mut Vec<u8>, planted: &mut Vec<(usize, usize)>| {
+        let line = data.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = data.len() - data.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        data.extend_from_slice(token(seed).as_bytes());
+        seed += 1;
+        planted.push((line, column));
+    };
+    plant(&mut data, &mut planted);
+    data.push(b'\n');
+    while data.len() < 24 * MIB {
+        let next_boundary = boundaries
+            .iter()
+            .find(|&&b| b > data.len() && b - data.len() < 100);
+        if let Some(&b) = next_boundary {
+            data.extend(std::iter::repeat_n(b' ', b - data.len() - 20));
+            plant(&mut data, &mut planted);
+            data.push(b'\n');
+        } else {
+            data.extend_from_slice(filler_line);
+        }
+    }
+    data.extend_from_slice(b"the end: ");
+    plant(&mut data, &mut planted);
+    write(dir.path(), "big.log", &data);
+
+    let run = scan_json(dir.path(), &[]);
+    let got: Vec<(u64, u64)> = run
+        .findings
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    let want: Vec<(u64, u64)> = planted.iter().map(|&(l, c)| (l as u64, c as u64)).collect();
+    assert_eq!(want.len(), 4);
+    assert_eq!(got, want);
+}
+
+#[test]
+fn an_allow_comment_suppresses_its_line_only() {
+    let dir = project();
+    write(
+        dir.path(),
+        "conf.sh",
+        format!(
+            "A={} # tokhyg:allow test fixture\nB={}\n",
+            token(19),
+            token(20)
+        ),
+    );
+    assert_eq!(
+        places(&scan_json(dir.path(), &[])),
+        ["conf.sh:2:3 test-token"]
+    );
+}
+
+#[test]
+fn baseline_round_trip_reports_only_new_findings() {
+    let dir = project();
+    let old = token(21);
+    write(dir.path(), "old.txt", &old);
+    let baseline = dir.path().join("baseline.json");
+    let written = tokhyg(dir.path())
+        .args(["scan", "--write-baseline"])
+        .arg(&baseline)
+        .output()
+        .unwrap();
+    assert_eq!(written.status.code(), Some(0));
+    assert!(
+        written.stdout.is_empty(),
+        "writing a baseline reports nothing"
+    );
+    assert!(String::from_utf8_lossy(&written.stderr).contains("1 finding"));
+    let text = fs::read_to_string(&baseline).unwrap();
+    assert!(!text.contains(&old), "a baseline holds no raw secret");
+
+    let base_arg = ["--baseline", baseline.to_str().unwrap()];
+    let clean = scan_json(dir.path(), &base_arg);
+    assert_eq!(
+        (clean.code, clean.findings.len()),
+        (0, 0),
+        "{}",
+        clean.stderr
+    );
+
+    write(dir.path(), "new.txt", format!("\n{}", token(22)));
+    // The old secret moved to another file: still known.
+    fs::rename(dir.path().join("old.txt"), dir.path().join("moved.txt")).unwrap();
+    let fresh = scan_json(dir.path(), &base_arg);
+    assert_eq!(fresh.code, 1);
+    assert_eq!(places(&fresh), ["new.txt:2:1 test-token"]);
+}
+
+#[test]
+fn config_disables_rules_and_allowlists_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "fixtures/keys.txt", token(23));
+    write(dir.path(), "src/main.txt", token(24));
+    write(dir.path(), "src/store.p12", "x");
+    let config = format!("{CONFIG}disable: [test-keystore]\nallow_paths: ['fixtures/**']\n");
+    write(dir.path(), ".tokhyg.yaml", &config);
+    assert_eq!(
+        places(&scan_json(dir.path(), &[])),
+        ["src/main.txt:1:1 test-token"]
+    );
+
+    // --config names the file; the path allowlist is relative to the repository root even when
+    // a subdirectory is scanned.
+    fs::rename(
+        dir.path().join(".tokhyg.yaml"),
+        dir.path().join("other.yaml"),
+    )
+    .unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let run = scan_json(
+        &dir.path().join("src"),
+        &["--config", "../other.yaml", ".", "../fixtures"],
+    );
+    assert_eq!(places(&run), ["main.txt:1:1 test-token"]);
+}
+
+#[test]
+fn a_bad_config_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".tokhyg.yaml", "rules: [ {id: x} ]\n");
+    write(dir.path(), "a.txt", "hello");
+    let run = tokhyg(dir.path()).arg("scan").output().unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains(".tokhyg.yaml"));
+}
+
+#[test]
+fn the_ignore_file_suppresses_by_fingerprint() {
+    let dir = project();
+    let ignored = token(25);
+    write(dir.path(), "a.txt", format!("{ignored}\n{}\n", token(26)));
+    let fp = tokhyg::suppress::fingerprint("test-token", ignored.as_bytes());
+    write(
+        dir.path(),
+        ".tokhygignore",
+        format!("# judged harmless\n{fp}  # fixture\n"),
+    );
+    assert_eq!(
+        places(&scan_json(dir.path(), &[])),
+        ["a.txt:2:1 test-token"]
+    );
+}
+
+#[test]
+fn the_report_can_go_to_a_file() {
+    let dir = project();
+    write(dir.path(), "a.txt", token(27));
+    let out = dir.path().join("report.jsonl");
+    let output = tokhyg(dir.path())
+        .args(["scan", "--format", "jsonl", "--output"])
+        .arg(&out)
+        .arg("a.txt")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let line: Value = serde_json::from_str(fs::read_to_string(&out).unwrap().trim()).unwrap();
+    assert_eq!(line["path"], "a.txt");
+}
