@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# benches/history.sh [REPO]
+#
+# Full-history scan speed and peak memory of tokhyg against the floor (reading every object
+# once: `git cat-file --batch-all-objects --batch`) and the peers that scan history
+# (gitleaks, betterleaks, kingfisher; ../shared/peers/install.sh puts them in $HOME/peers/bin).
+# Without REPO, builds a corpus with ../shared/bench/make-history-corpus.sh (run `cargo fetch`
+# first; more crates fetched = bigger corpus) into $BENCH_DIR (default /tmp/tokhyg-bench).
+# Prints hyperfine's table (median ratios are what to quote on a noisy machine) and each
+# tool's peak RSS from /usr/bin/time -v.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+bench=${BENCH_DIR:-/tmp/tokhyg-bench}
+peers=${PEERS:-$HOME/peers}/bin
+runs=${RUNS:-5}
+mkdir -p "$bench"
+repo=${1:-$bench/corpus}
+if [ ! -d "$repo" ]; then
+  bash "$here/../shared/bench/make-history-corpus.sh" "$repo" "${CORPUS_MB:-1000}"
+fi
+(cd "$here" && cargo build --release -q)
+tokhyg=$here/target/release/tokhyg
+git -C "$repo" count-objects -vH | sed -n 's/^size-pack: /packed: /p'
+echo "commits: $(git -C "$repo" rev-list --all | wc -l)"
+
+declare -A cmd
+cmd[git-cat-file]="git -C $repo cat-file --batch-all-objects --batch >/dev/null"
+cmd[tokhyg]="cd $repo && $tokhyg scan --history --format json --output $bench/tokhyg.json; test \$? -le 1"
+[ -x "$peers/gitleaks" ] && cmd[gitleaks]="$peers/gitleaks git $repo --no-banner -l error --exit-code 0 -f json -r $bench/gitleaks.json"
+[ -x "$peers/betterleaks" ] && cmd[betterleaks]="$peers/betterleaks git $repo -s -l error --exit-code=0 -o $bench/betterleaks.json"
+[ -x "$peers/kingfisher" ] && cmd[kingfisher]="$peers/kingfisher scan $repo --git-history full --no-validate --no-update-check -q -f json -o $bench/kingfisher.json; test \$? -eq 0 -o \$? -eq 200"
+
+order=(git-cat-file tokhyg gitleaks betterleaks kingfisher)
+args=()
+for name in "${order[@]}"; do
+  [ -n "${cmd[$name]:-}" ] && args+=(-n "$name" "${cmd[$name]}")
+done
+hyperfine -w 1 -r "$runs" --export-markdown "$bench/history.md" "${args[@]}"
+
+echo
+echo "peak RSS (/usr/bin/time -v, one run each):"
+for name in "${order[@]}"; do
+  [ -n "${cmd[$name]:-}" ] || continue
+  rss=$(/usr/bin/time -v bash -c "${cmd[$name]}" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p' | tail -1)
+  printf '  %-14s %6d MB\n' "$name" $((rss / 1024))
+done

@@ -1,0 +1,371 @@
+//! `tokhyg scan --history` on real temporary git repositories: secrets that live only in
+//! history, ranges, bare/shallow/worktree/packed-refs repositories, submodules, large blobs,
+//! missing objects.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// A rule of the test's own, so the tests do not depend on the built-in rule set.
+const RULES: &str = "rules:
+  - id: tkh-test-token
+    title: tokhyg test token
+    token:
+      prefix: tkhtest_
+      alphabet: hex
+      length: 32
+    examples: ['key = tkhtest_3f9a1c7e5b2d4f608a1b3c5d7e9f0a2b']
+    negative_examples: ['tkhtest_short']
+";
+
+/// Distinct well-formed test secrets.
+const SECRET_A: &str = "tkhtest_3f9a1c7e5b2d4f608a1b3c5d7e9f0a2b";
+const SECRET_B: &str = "tkhtest_0123456789abcdef0123456789abcdef";
+const SECRET_C: &str = "tkhtest_fedcba9876543210fedcba9876543210";
+
+struct Repo {
+    _tmp: TempDir,
+    dir: PathBuf,
+    rules: PathBuf,
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let tmp = TempDir::new().expect("temp dir");
+        let dir = tmp.path().join("repo");
+        std::fs::create_dir(&dir).expect("mkdir");
+        let rules = tmp.path().join("rules.yaml");
+        std::fs::write(&rules, RULES).expect("rules");
+        git(&dir, &["init", "-q", "-b", "main"]);
+        for (key, value) in [
+            ("user.name", "Ada Lovelace"),
+            ("user.email", "ada@example.com"),
+            ("commit.gpgsign", "false"),
+            ("protocol.file.allow", "always"),
+        ] {
+            git(&dir, &["config", key, value]);
+        }
+        Repo {
+            _tmp: tmp,
+            dir,
+            rules,
+        }
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let file = self.dir.join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(file, text).expect("write");
+    }
+
+    fn commit(&self, message: &str) -> String {
+        git(&self.dir, &["add", "-A"]);
+        git(&self.dir, &["commit", "-q", "--allow-empty", "-m", message]);
+        git(&self.dir, &["rev-parse", "HEAD"])
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        git(&self.dir, args)
+    }
+
+    /// Runs `tokhyg scan --history ARGS --format json` in `dir`; returns exit code, findings,
+    /// stderr.
+    fn scan_in(&self, dir: &Path, args: &[&str]) -> (i32, Vec<Value>, String) {
+        let out = Command::cargo_bin("tokhyg")
+            .expect("binary")
+            .current_dir(dir)
+            .arg("scan")
+            .arg("--config")
+            .arg(&self.rules)
+            .args(["--format", "json", "--history"])
+            .args(args)
+            .output()
+            .expect("runs");
+        let findings: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        let findings = findings.as_array().cloned().unwrap_or_default();
+        (
+            out.status.code().unwrap_or(-1),
+            findings,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn scan(&self, args: &[&str]) -> (i32, Vec<Value>, String) {
+        self.scan_in(&self.dir, args)
+    }
+}
+
+/// (path, commit id) of each finding.
+fn places(findings: &[Value]) -> Vec<(String, String)> {
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_owned(),
+                f["commit"]["id"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn secret_deleted_later_is_found_once_at_the_commit_that_introduced_it() {
+    let repo = Repo::new();
+    repo.write("README", "hello\n");
+    repo.commit("start");
+    repo.write("config/app.env", &format!("# keys\nAPI_KEY={SECRET_A}\n"));
+    let introduced = repo.commit("add key");
+    repo.write(
+        "config/app.env",
+        &format!("# keys, edited\nAPI_KEY={SECRET_A}\n"),
+    );
+    repo.commit("edit file, same key");
+    std::fs::remove_file(repo.dir.join("config/app.env")).expect("rm");
+    repo.commit("remove key");
+
+    let (code, findings, stderr) = repo.scan(&[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(places(&findings), [("config/app.env".into(), introduced)]);
+    let finding = &findings[0];
+    assert_eq!(finding["line"], 2);
+    assert_eq!(finding["column"], 9);
+    assert_eq!(finding["commit"]["author"], "Ada Lovelace");
+    assert_eq!(finding["commit"]["email"], "ada@example.com");
+    assert!(
+        finding["commit"]["date"]
+            .as_str()
+            .is_some_and(|d| d.contains('T'))
+    );
+    assert!(
+        !finding["secret"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(SECRET_A)
+    );
+    assert!(stderr.contains("1 other place"), "{stderr}");
+
+    let (code, findings, _) = repo.scan(&["--all-occurrences"]);
+    assert_eq!(code, 1);
+    assert_eq!(findings.len(), 2, "{findings:?}");
+}
+
+#[test]
+fn renamed_file_side_branch_tag_and_merge_resolution_are_all_found() {
+    let repo = Repo::new();
+    repo.write("a.txt", &format!("token = {SECRET_A}\n"));
+    let first = repo.commit("add a");
+    repo.git(&["mv", "a.txt", "b.txt"]);
+    repo.commit("rename");
+    // A side branch, later deleted, but tagged.
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.write("side.txt", &format!("x = {SECRET_B}\n"));
+    let tagged = repo.commit("side");
+    repo.git(&["tag", "-a", "-m", "annotated", "keep-side"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["branch", "-D", "side"]);
+    // A merge whose resolution introduces a secret no parent had.
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("f.txt", "feature\n");
+    repo.commit("feature");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("m.txt", "main\n");
+    repo.commit("main work");
+    repo.git(&["merge", "-q", "--no-commit", "feature"]);
+    repo.write("merged.txt", &format!("y = {SECRET_C}\n"));
+    let merge = repo.commit("merge feature");
+    std::fs::remove_file(repo.dir.join("b.txt")).expect("rm");
+    std::fs::remove_file(repo.dir.join("merged.txt")).expect("rm");
+    repo.commit("clean up");
+
+    let (code, findings, stderr) = repo.scan(&[]);
+    assert_eq!(code, 1, "{stderr}");
+    let mut found = places(&findings);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("a.txt".into(), first),
+            ("merged.txt".into(), merge),
+            ("side.txt".into(), tagged),
+        ]
+    );
+    // The rename is another place of the same secret.
+    let (_, all, _) = repo.scan(&["--all-occurrences"]);
+    assert!(
+        places(&all).iter().any(|(path, _)| path == "b.txt"),
+        "{all:?}"
+    );
+}
+
+#[test]
+fn a_range_finds_only_what_the_range_added() {
+    let repo = Repo::new();
+    repo.write("old.txt", &format!("old = {SECRET_A}\n"));
+    let base = repo.commit("base");
+    repo.write("old.txt", &format!("old = {SECRET_A}\nmore\n"));
+    repo.write("new.txt", &format!("new = {SECRET_B}\n"));
+    let pr = repo.commit("pull request");
+
+    let (code, findings, stderr) = repo.scan(&[&format!("{base}..HEAD")]);
+    assert_eq!(code, 1, "{stderr}");
+    // old.txt changed, so its new blob is scanned: the old secret is in what the range added.
+    let mut found = places(&findings);
+    found.sort();
+    assert_eq!(
+        found,
+        [("new.txt".into(), pr.clone()), ("old.txt".into(), pr)]
+    );
+
+    repo.write("unrelated.txt", "nothing\n");
+    let clean = repo.commit("clean");
+    let (code, findings, stderr) = repo.scan(&[&format!("{clean}~1..{clean}")]);
+    assert_eq!((code, findings.len()), (0, 0), "{stderr}");
+}
+
+#[test]
+fn bare_repository_packed_refs_and_linked_worktree() {
+    let repo = Repo::new();
+    repo.write("a.txt", &format!("k = {SECRET_A}\n"));
+    repo.commit("one");
+    repo.git(&["branch", "other"]);
+    repo.git(&["pack-refs", "--all"]);
+    repo.git(&["gc", "-q"]);
+    let (code, findings, _) = repo.scan(&[]);
+    assert_eq!((code, findings.len()), (1, 1));
+
+    let bare = repo._tmp.path().join("bare.git");
+    git(
+        repo._tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            repo.dir.to_str().expect("utf-8"),
+            "bare.git",
+        ],
+    );
+    let (code, findings, stderr) = repo.scan_in(&bare, &[]);
+    assert_eq!((code, findings.len()), (1, 1), "{stderr}");
+
+    let worktree = repo._tmp.path().join("wt");
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        worktree.to_str().expect("utf-8"),
+        "other",
+    ]);
+    let (code, findings, stderr) = repo.scan_in(&worktree, &[]);
+    assert_eq!((code, findings.len()), (1, 1), "{stderr}");
+}
+
+#[test]
+fn shallow_clone_is_scanned_with_a_warning() {
+    let repo = Repo::new();
+    repo.write("a.txt", &format!("k = {SECRET_A}\n"));
+    repo.commit("old secret");
+    std::fs::remove_file(repo.dir.join("a.txt")).expect("rm");
+    repo.write("b.txt", &format!("k = {SECRET_B}\n"));
+    repo.commit("new secret");
+    let url = format!("file://{}", repo.dir.display());
+    git(
+        repo._tmp.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let (code, findings, stderr) = repo.scan_in(&repo._tmp.path().join("shallow"), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(places(&findings).len(), 1);
+    assert_eq!(findings[0]["path"], "b.txt");
+    assert!(stderr.contains("shallow"), "{stderr}");
+}
+
+#[test]
+fn submodules_are_not_followed_and_large_blobs_are_scanned() {
+    let repo = Repo::new();
+    let sub = Repo::new();
+    sub.write("inside.txt", &format!("k = {SECRET_C}\n"));
+    sub.commit("sub");
+    let sub_url = format!("file://{}", sub.dir.display());
+    repo.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        &sub_url,
+        "vendor/sub",
+    ]);
+    // 40 MiB of text with a secret near the end: above the readers' large-blob threshold.
+    let mut big = "filler line of ordinary text\n".repeat(40 * 1024 * 1024 / 29);
+    big.push_str(&format!("late = {SECRET_B}\n"));
+    repo.write("big.txt", &big);
+    repo.commit("submodule and big file");
+
+    let (code, findings, stderr) = repo.scan(&[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        places(&findings)
+            .iter()
+            .map(|p| p.0.as_str())
+            .collect::<Vec<_>>(),
+        ["big.txt"]
+    );
+    assert_eq!(findings[0]["line"], 40 * 1024 * 1024 / 29 + 1);
+}
+
+#[test]
+fn missing_object_is_named_after_reporting_what_was_scanned() {
+    let repo = Repo::new();
+    repo.write("a.txt", &format!("k = {SECRET_A}\n"));
+    repo.write("b.txt", "will go missing\n");
+    repo.commit("one");
+    let missing = repo.git(&["rev-parse", "HEAD:b.txt"]);
+    let object = repo
+        .dir
+        .join(".git/objects")
+        .join(&missing[..2])
+        .join(&missing[2..]);
+    std::fs::remove_file(object).expect("loose object exists");
+
+    let (code, findings, stderr) = repo.scan(&[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(findings.len(), 1, "what was readable is still reported");
+    assert!(stderr.contains(&missing), "{stderr}");
+    assert!(stderr.contains("b.txt"), "{stderr}");
+}
+
+#[test]
+fn not_a_repository_and_bad_range_exit_2() {
+    let tmp = TempDir::new().expect("temp dir");
+    let out = Command::cargo_bin("tokhyg")
+        .expect("binary")
+        .current_dir(tmp.path())
+        .args(["scan", "--history"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not in a git repository"));
+
+    let repo = Repo::new();
+    repo.write("a.txt", "x\n");
+    repo.commit("one");
+    let (code, _, stderr) = repo.scan(&["no-such-branch..HEAD"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no-such-branch"), "{stderr}");
+}
