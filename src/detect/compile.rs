@@ -11,6 +11,11 @@ use regex_syntax::hir::Hir;
 /// a PEM block of an RSA-8192 key.
 pub(crate) const MAX_REACH: usize = 8 * 1024;
 
+/// How far a token may be from a keyword that is not part of it (a token rule with its own
+/// `keywords`, such as `datadog` near a bare 32-character hex key): on the keyword's line, or
+/// within this many bytes of it.
+pub(crate) const KEYWORD_GAP: usize = 128;
+
 /// What the matcher runs for one rule.
 #[derive(Debug)]
 pub(crate) enum Compiled {
@@ -47,7 +52,13 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
             // token regex has no `.`, `\w` or case folding.
             let hir = parse(&format.regex_source(), true)
                 .map_err(|e| format!("token regex of the format is invalid: {e}"))?;
-            let (reach, bounded) = reach_of(&hir);
+            let (mut reach, mut bounded) = reach_of(&hir);
+            let prefix = format.prefix.to_ascii_lowercase();
+            if rule.keywords.iter().any(|keyword| !prefix.contains(keyword.as_str())) {
+                // The keyword is beside the token, not in it: look around it, line-wide.
+                reach += KEYWORD_GAP;
+                bounded = false;
+            }
             let regex = build(&hir)?;
             let mut token_bytes = Box::new([false; 256]);
             for byte in 0..=255u8 {

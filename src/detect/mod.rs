@@ -9,6 +9,7 @@
 
 mod compile;
 mod placeholder;
+mod rule_test;
 mod window;
 
 use crate::rules::{Rule, RuleKind, RuleSet};
@@ -19,6 +20,8 @@ use regex_automata::{Anchored, Input};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::OnceLock;
+
+pub use rule_test::{RuleFailure, RuleTestReport, test_rules};
 
 /// How far apart a match and the keyword hit that found it can be, at most, in bytes. A caller
 /// that scans a large file in chunks overlaps consecutive chunks by this much so that no match
@@ -309,3 +312,6 @@ pub fn check_rules(rules: &RuleSet) -> anyhow::Result<()> {
 pub fn check_rule(rule: &Rule) -> Result<(), String> {
     compile::compile(rule).map(|_| ())
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,86 @@
+//! Every built-in rule (rules/*.yaml): compiles, reports each of its examples and none of its
+//! negative examples through the real matcher (all built-in rules loaded together, as a scan
+//! runs them), finds 100 random tokens of every token rule and no token whose checksum is
+//! wrong. Also the rules' ids and keywords.
+
+use std::collections::HashSet;
+use tokhyg::detect::test_rules;
+use tokhyg::rules::{RuleKind, RuleSet};
+
+#[test]
+fn every_builtin_rule_passes_its_examples_and_random_tokens() {
+    let rules = RuleSet::builtin().expect("the built-in rules load");
+    let report = test_rules(&rules, 100);
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert!(
+        failures.is_empty(),
+        "{} failure(s) in the built-in rules:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    let token_rules = rules
+        .rules()
+        .iter()
+        .filter(|r| matches!(r.kind, RuleKind::Token(_)))
+        .count();
+    assert_eq!(report.random_tokens, 100 * token_rules);
+    let examples: usize = rules.rules().iter().map(|r| r.examples.len()).sum();
+    assert_eq!(report.examples, examples);
+}
+
+#[test]
+fn builtin_rule_ids_are_unique_kebab_case() {
+    let rules = RuleSet::builtin().unwrap();
+    let mut seen = HashSet::new();
+    for rule in rules.rules() {
+        assert!(seen.insert(rule.id.as_str()), "duplicate id {}", rule.id);
+        let kebab = rule.id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+        assert!(kebab, "{}: id `{}` is not kebab-case", rule.origin, rule.id);
+    }
+}
+
+#[test]
+fn builtin_keywords_are_selective() {
+    // A keyword of one or two characters hits nearly every file and wakes its rule's regex
+    // everywhere, which is what the keyword prefilter exists to avoid.
+    let rules = RuleSet::builtin().unwrap();
+    for rule in rules.rules() {
+        for keyword in &rule.keywords {
+            assert!(
+                keyword.len() >= 3,
+                "{}: rule `{}`: keyword `{keyword}` is too short to prefilter anything",
+                rule.origin,
+                rule.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_rules_file_on_disk_is_embedded() {
+    // The build script lists rules/, so a new file needs no code change.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let builtin = RuleSet::builtin().unwrap();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|ext| ext != "yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let origin = format!("rules/{}", path.file_name().unwrap().to_string_lossy());
+        for rule in RuleSet::from_yaml(&text, &origin).unwrap().rules() {
+            let embedded = builtin.get(&rule.id);
+            assert_eq!(
+                embedded,
+                Some(rule),
+                "{origin}: rule `{}` is not embedded as on disk",
+                rule.id
+            );
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! `tokhyg rules list` and `tokhyg rules test`, run as the real binary.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use tokhyg::rules::RuleSet;
+use tokhyg::token::checksum::crc32_base62;
+
+fn tokhyg() -> Command {
+    Command::cargo_bin("tokhyg").expect("the tokhyg binary is built")
+}
+
+fn good_rules_yaml() -> String {
+    let body = "Zq8Lm2Rt5Wx9Kp3Nv7Bc4Hj6";
+    let tail = crc32_base62(body.as_bytes());
+    format!(
+        r#"
+rules:
+  - id: acme-key
+    title: Acme key
+    token: {{prefix: acme_, alphabet: base62, length: 24, checksum: crc32-base62}}
+    remediation: Revoke it in the Acme console.
+    examples: ['ACME_KEY = "acme_{body}{tail}"']
+    negative_examples: ['ACME_KEY = "acme_{body}000000"', 'acme_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']
+  - id: acme-password
+    title: Acme password
+    keywords: [acme_password]
+    pattern: 'acme_password\s*=\s*"([^"]+)"'
+    min_entropy: 3.0
+    examples: ['acme_password = "Tr0ub4dor&3-xK9q"']
+    negative_examples: ['acme_password = "${{ACME_PASSWORD}}"']
+  - id: acme-keystore
+    title: Acme keystore
+    path: '(^|/)[^/]+\.acmeks$'
+    examples: ['keys/prod.acmeks']
+    negative_examples: ['docs/acmeks.md']
+"#
+    )
+}
+
+#[test]
+fn list_prints_every_builtin_rule_aligned() {
+    let builtin = RuleSet::builtin().unwrap();
+    let output = tokhyg()
+        .args(["rules", "list"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), builtin.len());
+    let width = builtin
+        .rules()
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(0);
+    for (line, rule) in lines.iter().zip(builtin.rules()) {
+        assert_eq!(*line, format!("{:width$}  {}", rule.id, rule.title));
+    }
+}
+
+#[test]
+fn list_json_has_id_title_kind_and_keywords() {
+    let builtin = RuleSet::builtin().unwrap();
+    let output = tokhyg()
+        .args(["rules", "list", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let listed: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let listed = listed.as_array().expect("a JSON array");
+    assert_eq!(listed.len(), builtin.len());
+    for (entry, rule) in listed.iter().zip(builtin.rules()) {
+        assert_eq!(entry["id"], rule.id.as_str());
+        assert_eq!(entry["title"], rule.title.as_str());
+        assert_eq!(entry["kind"], rule.kind_name());
+        assert_eq!(entry["keywords"], serde_json::json!(rule.keywords));
+    }
+}
+
+#[test]
+fn test_passes_a_correct_rules_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("good.yaml");
+    fs::write(&file, good_rules_yaml()).unwrap();
+    tokhyg()
+        .args(["rules", "test"])
+        .arg(&file)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "ok: 3 rules, 3 examples, 4 negative examples, 100 random tokens",
+        ));
+}
+
+#[test]
+fn test_reports_each_failure_with_rule_and_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.yaml");
+    let yaml = good_rules_yaml()
+        .replace("Tr0ub4dor&3-xK9q", "aaaa")
+        .replace("'docs/acmeks.md'", "'docs/x.acmeks'")
+        .replace("pattern: 'acme_password", "pattern: '(acme_password");
+    fs::write(&file, &yaml).unwrap();
+    tokhyg()
+        .args(["rules", "test"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "rule `acme-password`: does not compile",
+        ))
+        .stdout(predicate::str::contains(
+            "rule `acme-keystore`: negative example is reported: \"docs/x.acmeks\"",
+        ))
+        .stdout(predicate::str::contains("2 failure(s)"));
+
+    let yaml = good_rules_yaml().replace("Tr0ub4dor&3-xK9q", "aaaa");
+    fs::write(&file, &yaml).unwrap();
+    tokhyg()
+        .args(["rules", "test"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "rule `acme-password`: example is not reported: \"acme_password = \\\"aaaa\\\"\"",
+        ));
+}
+
+#[test]
+fn test_fails_with_2_on_unreadable_or_invalid_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.yaml");
+    tokhyg()
+        .args(["rules", "test"])
+        .arg(&missing)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.yaml"));
+
+    let invalid = dir.path().join("invalid.yaml");
+    fs::write(
+        &invalid,
+        "rules:\n  - id: Not_Kebab\n    title: X\n    path: x\n",
+    )
+    .unwrap();
+    tokhyg()
+        .args(["rules", "test"])
+        .arg(&invalid)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid.yaml"))
+        .stderr(predicate::str::contains("kebab-case"));
+}
