@@ -9,6 +9,7 @@ use std::process::Command;
 use tokhyg::finding::{CommitInfo, Finding};
 use tokhyg::report::{self, Format, ReportOptions, SARIF_MAX_RESULTS};
 use tokhyg::suppress::fingerprint;
+use tokhyg::token::checksum::crc32_base62;
 
 /// Validates every file given after the schema; prints one line per error; exit 1 on any.
 const VALIDATOR: &str = r#"
@@ -313,4 +314,50 @@ fn sarif_carries_what_github_code_scanning_uses() {
         "docs/my%20notes%20%C3%BC/%D0%BA%D0%BB%D1%8E%D1%87.env"
     );
     assert_eq!(uri_of(4), "100%25%23%3F%5Bx%5D%20y.env");
+}
+
+#[test]
+fn sarif_from_the_binary_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    std::fs::create_dir_all(root.join("my dir")).unwrap();
+    let config = "rules:\n  - id: schema-test-key\n    title: Schema test key\n    \
+                  token: {prefix: sch_, alphabet: base62, length: 30, checksum: crc32-base62}\n";
+    std::fs::write(root.join(".tokhyg.yaml"), config).unwrap();
+    let body = "Zr2Lm4Xp8Tn1Vb6Yc3Hd5Gf0JsAeUo";
+    let key = format!("sch_{body}{}", crc32_base62(body.as_bytes()));
+    std::fs::write(root.join("my dir/ü #1.env"), format!("A=1\nKEY={key}\n")).unwrap();
+    let mut files = Vec::new();
+    for (name, args) in [
+        ("found.sarif", vec!["scan", "--format", "sarif"]),
+        (
+            "clean.sarif",
+            vec!["scan", "--format", "sarif", ".tokhyg.yaml"],
+        ),
+    ] {
+        let output = assert_cmd::Command::cargo_bin("tokhyg")
+            .unwrap()
+            .current_dir(&root)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.code() != Some(2),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let path = dir.path().join(name);
+        std::fs::write(&path, &output.stdout).unwrap();
+        files.push(path);
+    }
+    let found = read(&files[0]);
+    let result = &found["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "schema-test-key");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "my%20dir/%C3%BC%20%231.env"
+    );
+    assert_eq!(read(&files[1])["runs"][0]["results"], Value::Array(vec![]));
+    let (ok, output) = validate(&files);
+    assert!(ok, "{output}");
 }

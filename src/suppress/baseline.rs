@@ -76,11 +76,16 @@ impl Baseline {
         let mut fingerprints = HashSet::with_capacity(file.findings.len());
         for (index, entry) in file.findings.into_iter().enumerate() {
             if !is_fingerprint(&entry.fingerprint) {
+                // Echo the value only when it cannot be a secret pasted by mistake.
+                let value = if entry.fingerprint.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    format!(" `{}`", entry.fingerprint)
+                } else {
+                    String::new()
+                };
                 bail!(
-                    "baseline file {shown}: entry {} has an invalid fingerprint `{}` \
+                    "baseline file {shown}: entry {} has an invalid fingerprint{value} \
                      (expected 32 lowercase hexadecimal characters)",
                     index + 1,
-                    entry.fingerprint.chars().take(40).collect::<String>()
                 );
             }
             fingerprints.insert(entry.fingerprint);
@@ -253,8 +258,12 @@ mod tests {
             (r#"{"version": 1}"#, "malformed JSON"),
             (r#"{"version": 2, "findings": []}"#, "has version 2"),
             (
-                r#"{"version": 1, "findings": [{"fingerprint": "xyz", "rule": "r", "path": "p", "line": 1}]}"#,
-                "entry 1 has an invalid fingerprint `xyz`",
+                r#"{"version": 1, "findings": [{"fingerprint": "ABC", "rule": "r", "path": "p", "line": 1}]}"#,
+                "entry 1 has an invalid fingerprint `ABC`",
+            ),
+            (
+                r#"{"version": 1, "findings": [{"fingerprint": "ghp_x", "rule": "r", "path": "p", "line": 1}]}"#,
+                "entry 1 has an invalid fingerprint (expected",
             ),
         ];
         for (text, expected) in cases {

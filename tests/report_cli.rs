@@ -1,0 +1,176 @@
+//! The report formats and suppression files as a user meets them through the real binary:
+//! exact text output, no color in a pipe, a clean stdout when nothing is found, secrets only on
+//! request, and clear errors for malformed ignore and baseline files.
+//!
+//! Secrets are keys of the tests' own `.tokhyg.yaml` rule (prefix `rpt_`, 30 base62 characters,
+//! crc32-base62 checksum), so these tests do not depend on the built-in rules.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+use tempfile::TempDir;
+use tokhyg::token::checksum::crc32_base62;
+
+const CONFIG: &str = r#"
+rules:
+  - id: report-test-key
+    title: Report test key
+    remediation: Rotate the report test key.
+    token: {prefix: rpt_, alphabet: base62, length: 30, checksum: crc32-base62}
+"#;
+
+/// A valid key; `n` picks one of several distinct bodies.
+fn key(n: usize) -> String {
+    const BODY: &str = "k7Qw9Zr2Lm4Xp8Tn1Vb6Yc3Hd5Gf0JsAeUoIyRtPqMnBvCxZ";
+    let body = &BODY[n..n + 30];
+    format!("rpt_{body}{}", crc32_base62(body.as_bytes()))
+}
+
+/// A scan root with the test config, two secrets in two files and one clean file.
+fn project() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join(".tokhyg.yaml"), CONFIG).unwrap();
+    fs::create_dir_all(root.join("my dir")).unwrap();
+    fs::write(
+        root.join("app.env"),
+        format!("# settings\nKEY={}\n", key(0)),
+    )
+    .unwrap();
+    fs::write(root.join("my dir/ü.txt"), format!("token: {}\n", key(1))).unwrap();
+    fs::write(root.join("clean.txt"), "nothing to see\n").unwrap();
+    dir
+}
+
+fn tokhyg(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tokhyg").unwrap();
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm-256color");
+    cmd
+}
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn scan(dir: &Path, args: &[&str]) -> Output {
+    let output = tokhyg(dir).arg("scan").args(args).output().unwrap();
+    Output {
+        code: output.status.code().unwrap(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn text_report_is_exact_and_uncolored_in_a_pipe() {
+    let dir = project();
+    let run = scan(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let expected = "\
+app.env:2:5  report-test-key  Report test key
+    secret  rpt_…
+    fix     Rotate the report test key.
+
+my dir/ü.txt:1:8  report-test-key  Report test key
+    secret  rpt_…
+    fix     Rotate the report test key.
+
+2 secrets found in 2 files
+";
+    assert_eq!(run.stdout, expected);
+    assert!(!run.stdout.contains('\x1b'));
+    assert!(!run.stderr.contains(&key(0)) && !run.stderr.contains(&key(1)));
+}
+
+#[test]
+fn a_clean_scan_keeps_stdout_clean() {
+    let dir = project();
+    fs::remove_file(dir.path().join("app.env")).unwrap();
+    fs::remove_file(dir.path().join("my dir/ü.txt")).unwrap();
+    for (format, expected) in [("text", ""), ("jsonl", ""), ("json", "[]\n")] {
+        let run = scan(dir.path(), &["--format", format]);
+        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        assert_eq!(run.stdout, expected, "{format}");
+    }
+}
+
+#[test]
+fn secrets_show_only_with_show_secrets_in_every_format() {
+    let dir = project();
+    for format in ["text", "json", "jsonl", "sarif"] {
+        let hidden = scan(dir.path(), &["--format", format]);
+        assert_eq!(hidden.code, 1, "{format}: {}", hidden.stderr);
+        let shown = scan(dir.path(), &["--format", format, "--show-secrets"]);
+        for secret in [key(0), key(1)] {
+            assert!(!hidden.stdout.contains(&secret), "{format} leaked {secret}");
+            assert!(shown.stdout.contains(&secret), "{format} hid {secret}");
+        }
+    }
+}
+
+#[test]
+fn json_and_jsonl_hold_the_same_records() {
+    let dir = project();
+    let json: Value =
+        serde_json::from_str(&scan(dir.path(), &["--format", "json"]).stdout).unwrap();
+    let jsonl = scan(dir.path(), &["--format", "jsonl"]).stdout;
+    let lines: Vec<Value> = jsonl
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(json.as_array().unwrap(), &lines);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["path"], "my dir/ü.txt");
+    assert_eq!(lines[1]["secret"], "rpt_…");
+    assert_eq!(lines[1]["remediation"], "Rotate the report test key.");
+    assert!(lines[1]["commit"].is_null());
+    let fingerprint = lines[1]["fingerprint"].as_str().unwrap();
+    assert_eq!(
+        fingerprint,
+        tokhyg::suppress::fingerprint("report-test-key", key(1).as_bytes())
+    );
+}
+
+#[test]
+fn a_malformed_ignore_file_is_an_error_naming_file_and_line() {
+    let dir = project();
+    let text = format!(
+        "# fixtures\n{}\n{}\n",
+        tokhyg::suppress::fingerprint("report-test-key", key(0).as_bytes()),
+        key(1)
+    );
+    fs::write(dir.path().join(".tokhygignore"), text).unwrap();
+    let run = scan(dir.path(), &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains(".tokhygignore:3:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is not a fingerprint"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains(&key(1)),
+        "the pasted key is echoed: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_malformed_baseline_is_an_error_naming_it() {
+    let dir = project();
+    fs::write(
+        dir.path().join("base.json"),
+        "{\"version\": 1, \"findings\": {}}",
+    )
+    .unwrap();
+    let run = scan(dir.path(), &["--baseline", "base.json"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("base.json"), "{}", run.stderr);
+    assert!(run.stderr.contains("--write-baseline"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}
