@@ -1,7 +1,18 @@
 //! `tokhyg generate --into FILE NAME...`: write fresh tokens into a git-ignored `.env` file.
 //!
-//! Being built.
+//! The order matters for "nothing touched on refusal": check the names, check that git ignores
+//! the file, lock its directory, read and parse it, plan every edit in memory (any refusal stops
+//! here), then add the file to `.gitignore` if asked, then replace the file in one atomic
+//! rename. Secrets never appear in messages; `--show` prints them on stdout.
 
+use crate::cli::exit;
+use crate::dotenv::atomic::{self, DirLock, SECRET_FILE_MODE};
+use crate::dotenv::document::Document;
+use crate::dotenv::edit::{self, Change, Policy};
+use crate::dotenv::guard::{self, Exposure, GitignoreChange, RepoPath};
+use crate::dotenv::quote;
+use anyhow::{Context, Result, anyhow, bail};
+use std::collections::HashSet;
 use std::path::Path;
 
 /// What `generate --into` was asked to do.
@@ -23,11 +34,239 @@ pub struct IntoRequest<'a> {
     pub strength: &'a str,
 }
 
+/// How many extra tokens to draw, when one cannot be written, to learn how often that happens.
+const PROBE_DRAWS: u32 = 1024;
+
+/// Redrawing costs the token `-log2(writable fraction)` bits; above this, say so.
+const NOTABLE_LOSS_BITS: f64 = 0.1;
+
 /// Sets every requested name to a token drawn from `new_token`, atomically, and reports on
 /// stderr what was written. Returns the exit code.
-pub fn run(
-    _request: IntoRequest<'_>,
-    _new_token: &mut dyn FnMut() -> String,
-) -> anyhow::Result<u8> {
-    anyhow::bail!("`generate --into` is not built yet")
+pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> Result<u8> {
+    let file = request.file;
+    check_names(request.names, request.rotate)?;
+    let policy = if request.rotate {
+        Policy::Rotate
+    } else if request.force {
+        Policy::Replace
+    } else {
+        Policy::Refuse
+    };
+    let target = atomic::resolve(file)?;
+    let exposure = guard::classify(&target)?;
+    let unprotected = exposure == Exposure::OutsideRepository;
+    let pending_gitignore = match exposure {
+        Exposure::Tracked(location) => return Err(tracked_error(file, &location)),
+        Exposure::NotIgnored(location) if !request.add_to_gitignore => {
+            return Err(not_ignored_error(file, &location));
+        }
+        Exposure::NotIgnored(location) => Some(location),
+        Exposure::Ignored | Exposure::InsideGitDir | Exposure::OutsideRepository => None,
+    };
+
+    let lock = DirLock::acquire(atomic::parent_dir(&target))?;
+    let existing = atomic::read_existing(&target)?;
+    let mut document = Document::parse(
+        existing
+            .as_ref()
+            .map(|e| e.bytes.clone())
+            .unwrap_or_default(),
+    );
+    for invalid in document.invalid() {
+        eprintln!(
+            "tokhyg: warning: {} line {} is not a KEY=value line tokhyg can read; kept unchanged",
+            file.display(),
+            invalid.line
+        );
+    }
+    let mut written = Vec::with_capacity(request.names.len());
+    for name in request.names {
+        let context = || format!("cannot set {name} in {}", file.display());
+        let (token, rendered) = draw_writable(new_token).with_context(context)?;
+        let (edited, change) =
+            edit::set(&document, name, rendered.as_bytes(), policy).with_context(context)?;
+        document = edited;
+        written.push((name, token, change));
+    }
+
+    if let Some(location) = &pending_gitignore
+        && let GitignoreChange::Appended(gitignore) =
+            guard::add_to_gitignore(location, Some(&lock))?
+    {
+        eprintln!(
+            "added {} to {}",
+            String::from_utf8_lossy(&location.gitignore_pattern()?),
+            gitignore.display()
+        );
+    }
+    let replaced = atomic::replace(
+        &target,
+        document.bytes(),
+        existing.as_ref().map(|e| &e.metadata),
+        SECRET_FILE_MODE,
+    )?;
+    drop(lock);
+
+    if replaced.owner_changed {
+        eprintln!(
+            "tokhyg: warning: could not keep the owner of {}; it now belongs to you (its mode was kept)",
+            file.display()
+        );
+    }
+    for (name, token, change) in &written {
+        eprintln!("{}", confirmation(name, file, request.strength, change));
+        if request.show {
+            println!("{name}={token}");
+        }
+    }
+    if unprotected {
+        eprintln!(
+            "tokhyg: warning: {} is not inside a git repository; nothing protects it from being committed if it ends up in one",
+            file.display()
+        );
+    }
+    Ok(exit::CLEAN)
+}
+
+/// The line on stderr that says what was written, never the secret itself.
+fn confirmation(name: &str, file: &Path, strength: &str, change: &Change) -> String {
+    let head = format!("wrote {name} to {} ({strength})", file.display());
+    match change {
+        Change::Added => head,
+        Change::Replaced { line } => format!("{head}, replacing the value on line {line}"),
+        Change::Rotated { previous, .. } => format!("{head}; the old value is now {previous}"),
+    }
+}
+
+/// Names must be portable environment variable names, given once each; with `--rotate`, no
+/// name may be another's `_PREVIOUS` slot.
+fn check_names(names: &[String], rotate: bool) -> Result<()> {
+    if names.is_empty() {
+        bail!("name at least one variable to set, e.g. `tokhyg generate --into .env API_KEY`");
+    }
+    let mut seen = HashSet::new();
+    for name in names {
+        if !is_env_name(name) {
+            bail!(
+                "{name:?} is not a valid variable name: use letters, digits and `_`, not starting with a digit"
+            );
+        }
+        if !seen.insert(name.as_str()) {
+            bail!("{name} is given twice");
+        }
+    }
+    if rotate
+        && let Some(name) = names
+            .iter()
+            .find(|name| seen.contains(edit::previous_name(name).as_str()))
+    {
+        bail!(
+            "cannot rotate {name} and also set {}: rotation keeps the old value there",
+            edit::previous_name(name)
+        );
+    }
+    Ok(())
+}
+
+/// `[A-Za-z_][A-Za-z0-9_]*`.
+fn is_env_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// A token and its `.env` spelling. Most tokens can be written as drawn. When one cannot (a
+/// symbol alphabet drew `${…}`, say), fresh tokens are drawn and the first writable one is
+/// taken: uniform over the writable tokens, at a cost of `-log2(writable fraction)` bits, which
+/// the same draws measure. If none of them is writable, the alphabet is the problem: refuse.
+fn draw_writable(new_token: &mut dyn FnMut() -> String) -> Result<(String, String)> {
+    let first = new_token();
+    let first_error = match quote::render(&first) {
+        Ok(rendered) => return Ok((first, rendered)),
+        Err(error) => error,
+    };
+    let mut chosen = None;
+    let mut writable = 0u32;
+    for _ in 0..PROBE_DRAWS {
+        let token = new_token();
+        if let Ok(rendered) = quote::render(&token) {
+            writable += 1;
+            chosen.get_or_insert((token, rendered));
+        }
+    }
+    let chosen = chosen.ok_or_else(|| {
+        anyhow!(first_error).context(
+            "no token of this format can be written to a .env file so that python-dotenv, npm dotenv and dotenvy all read it back unchanged; choose an alphabet without these characters",
+        )
+    })?;
+    let loss = -(f64::from(writable) / f64::from(PROBE_DRAWS)).log2();
+    if loss >= NOTABLE_LOSS_BITS {
+        eprintln!(
+            "tokhyg: warning: about {}% of tokens of this format cannot be written to a .env file unambiguously and were redrawn; the token has about {loss:.1} bits less than stated",
+            100 - writable * 100 / PROBE_DRAWS
+        );
+    }
+    Ok(chosen)
+}
+
+fn not_ignored_error(file: &Path, location: &RepoPath) -> anyhow::Error {
+    let pattern = location
+        .gitignore_pattern()
+        .map(|p| String::from_utf8_lossy(&p).into_owned())
+        .unwrap_or_else(|_| location.relative.display().to_string());
+    anyhow!(
+        "{} is not ignored by git (repository {}), so a secret written there could be committed. \
+         Make git ignore it: run `echo '{pattern}' >> .gitignore` in {}, or rerun with --add-to-gitignore",
+        file.display(),
+        location.root.display(),
+        location.root.display()
+    )
+}
+
+fn tracked_error(file: &Path, location: &RepoPath) -> anyhow::Error {
+    anyhow!(
+        "{} is tracked by git (repository {}), so a secret written there would be committed. \
+         Untrack it with `git rm --cached {}` (in {}), make git ignore it (`echo '/{}' >> .gitignore`, \
+         or --add-to-gitignore once it is untracked), and rotate any secret it already holds: \
+         it is in the history",
+        file.display(),
+        location.root.display(),
+        location.relative.display(),
+        location.root.display(),
+        location.relative.display()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_names_are_checked() {
+        assert!(is_env_name("API_KEY"));
+        assert!(is_env_name("_x9"));
+        assert!(!is_env_name("9A"));
+        assert!(!is_env_name("API-KEY"));
+        assert!(!is_env_name("A.B"));
+        assert!(!is_env_name(""));
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(check_names(&names(&["A", "B"]), false).is_ok());
+        assert!(check_names(&names(&["A", "A"]), false).is_err());
+        assert!(check_names(&names(&[]), false).is_err());
+        assert!(check_names(&names(&["A", "A_PREVIOUS"]), false).is_ok());
+        assert!(check_names(&names(&["A", "A_PREVIOUS"]), true).is_err());
+    }
+
+    #[test]
+    fn unwritable_draws_are_redrawn_and_hopeless_ones_refused() {
+        let mut queue = vec!["a${B}c".to_owned(), "ok1".to_owned()]
+            .into_iter()
+            .cycle();
+        let (token, rendered) = draw_writable(&mut || queue.next().unwrap_or_default()).unwrap();
+        assert_eq!((token.as_str(), rendered.as_str()), ("ok1", "ok1"));
+        let error = draw_writable(&mut || "a'b\"c".to_owned()).unwrap_err();
+        assert!(format!("{error:#}").contains("no token of this format"));
+    }
 }

@@ -1,1 +1,0 @@
-//! Lossless .env documents (being built).

@@ -1,0 +1,258 @@
+//! Replacing a file all at once, under a lock, so that a reader never sees half of it and two
+//! writers never lose each other's changes.
+//!
+//! Writes go to a temporary file in the same directory (so the rename cannot cross file
+//! systems), which is synced, given the old file's mode and owner, and renamed over the target;
+//! then the directory is synced so the rename itself survives a crash. On any error the
+//! temporary file is removed and the target is untouched.
+//!
+//! The lock is an exclusive `flock` on the *directory* that holds the target. Locking the target
+//! itself would not work (the rename replaces its inode, so a waiting writer would then hold a
+//! lock on a file that is no longer there), and a sibling lock file would clutter the work tree
+//! and show up in `git status`. A directory is never renamed by us, so its lock is stable; the
+//! price is that writes to different files of one directory take turns, which costs nothing
+//! here. The lock only excludes other tokhyg runs (flock is advisory), and is released when the
+//! [`DirLock`] is dropped.
+
+use anyhow::{Context, Result, bail};
+use std::fs::{self, File, Metadata};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+
+/// Mode of a file tokhyg creates to hold secrets: readable and writable by its owner only.
+pub const SECRET_FILE_MODE: u32 = 0o600;
+
+/// An exclusive lock on a directory, held until dropped.
+#[derive(Debug)]
+pub struct DirLock {
+    handle: File,
+    path: PathBuf,
+}
+
+impl DirLock {
+    /// Waits until no other tokhyg process holds the lock on `dir`, then takes it.
+    pub fn acquire(dir: &Path) -> Result<DirLock> {
+        let handle = File::open(dir)
+            .with_context(|| format!("cannot open directory {} to lock it", dir.display()))?;
+        handle
+            .lock()
+            .with_context(|| format!("cannot lock directory {}", dir.display()))?;
+        Ok(DirLock {
+            handle,
+            path: dir.to_path_buf(),
+        })
+    }
+
+    /// The locked directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        // Closing the handle releases the lock anyway; unlocking first just says so.
+        let _ = self.handle.unlock();
+    }
+}
+
+/// A file's current bytes and metadata, read before replacing it.
+#[derive(Debug)]
+pub struct Existing {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Its metadata: mode and owner are carried over to the replacement.
+    pub metadata: Metadata,
+}
+
+/// Reads `path` if it exists. It must be a regular file (symbolic links are resolved by the
+/// caller, see `generate_into`).
+pub fn read_existing(path: &Path) -> Result<Option<Existing>> {
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if !metadata.is_file() {
+        bail!(
+            "{} is not a regular file; refusing to replace it",
+            path.display()
+        );
+    }
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(Some(Existing { bytes, metadata }))
+}
+
+/// What [`replace`] could not carry over from the old file.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Replaced {
+    /// The old file's owner or group could not be kept (not allowed to `chown`): the new file
+    /// belongs to the current user. Its mode was kept all the same.
+    pub owner_changed: bool,
+}
+
+/// Atomically replaces (or creates) `path` with `bytes`. An existing file's mode and owner are
+/// kept (`old` is its metadata); a new file gets `new_mode`.
+pub fn replace(
+    path: &Path,
+    bytes: &[u8],
+    old: Option<&Metadata>,
+    new_mode: u32,
+) -> Result<Replaced> {
+    let dir = parent_dir(path);
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} does not name a file", path.display()))?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{}.", name.to_string_lossy()))
+        .suffix(".tokhyg-tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let context = || format!("cannot write a temporary file in {}", dir.display());
+    temp.write_all(bytes).with_context(context)?;
+    let report = copy_attributes(temp.as_file(), old, new_mode).with_context(context)?;
+    temp.as_file().sync_all().with_context(context)?;
+    temp.persist(path)
+        .map_err(|error| error.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    File::open(dir)
+        .and_then(|handle| handle.sync_all())
+        .with_context(|| format!("cannot sync directory {}", dir.display()))?;
+    Ok(report)
+}
+
+/// The real path to write for `path`: absolute, its directory's symbolic links resolved, and,
+/// when `path` itself is a symbolic link, its target (writes go *through* a link, so the link
+/// stays a link and the file it points to gets the new content). The directory must exist; a
+/// link to a missing file is refused rather than guessed at.
+pub fn resolve(path: &Path) -> Result<PathBuf> {
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} does not name a file", path.display()))?;
+    let parent = parent_dir(path);
+    let real_parent = match fs::canonicalize(parent) {
+        Ok(real) => real,
+        Err(error) if error.kind() == ErrorKind::NotFound => bail!(
+            "directory {} does not exist; create it first (mkdir -p {})",
+            parent.display(),
+            parent.display()
+        ),
+        Err(error) => {
+            return Err(error)
+                .with_context(|| format!("cannot open directory {}", parent.display()));
+        }
+    };
+    if !real_parent.is_dir() {
+        bail!("{} is not a directory", parent.display());
+    }
+    let joined = real_parent.join(name);
+    match fs::symlink_metadata(&joined) {
+        Ok(metadata) if metadata.file_type().is_symlink() => match fs::canonicalize(&joined) {
+            Ok(real) => Ok(real),
+            Err(error) if error.kind() == ErrorKind::NotFound => bail!(
+                "{} is a symbolic link to a file that does not exist; create the target or remove the link",
+                path.display()
+            ),
+            Err(error) => {
+                Err(error).with_context(|| format!("cannot follow the link {}", path.display()))
+            }
+        },
+        _ => Ok(joined),
+    }
+}
+
+/// The directory holding `path` (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+#[cfg(unix)]
+fn copy_attributes(
+    file: &File,
+    old: Option<&Metadata>,
+    new_mode: u32,
+) -> std::io::Result<Replaced> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let mut report = Replaced::default();
+    let mode = match old {
+        Some(old) => {
+            let mine = file.metadata()?;
+            if (old.uid(), old.gid()) != (mine.uid(), mine.gid())
+                && std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())).is_err()
+            {
+                report.owner_changed = true;
+            }
+            old.mode() & 0o7777
+        }
+        None => new_mode,
+    };
+    file.set_permissions(fs::Permissions::from_mode(mode))?;
+    Ok(report)
+}
+
+#[cfg(not(unix))]
+fn copy_attributes(
+    file: &File,
+    old: Option<&Metadata>,
+    _new_mode: u32,
+) -> std::io::Result<Replaced> {
+    if let Some(old) = old {
+        file.set_permissions(old.permissions())?;
+    }
+    Ok(Replaced::default())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[test]
+    fn a_new_file_gets_the_secret_mode_and_no_temp_file_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        replace(&path, b"A=1\n", None, SECRET_FILE_MODE).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"A=1\n");
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_existing_file_keeps_its_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        fs::write(&path, b"old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        let old = read_existing(&path).unwrap().unwrap();
+        assert_eq!(old.bytes, b"old");
+        replace(&path, b"new", Some(&old.metadata), SECRET_FILE_MODE).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(mode(&path), 0o640);
+    }
+
+    #[test]
+    fn a_failed_replace_leaves_the_target_and_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("sub");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("inside"), b"x").unwrap();
+        // Renaming a file over a non-empty directory fails.
+        assert!(replace(&target, b"new", None, SECRET_FILE_MODE).is_err());
+        assert!(target.join("inside").exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn read_existing_distinguishes_missing_from_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(read_existing(&dir.path().join("none")).unwrap().is_none());
+        assert!(read_existing(dir.path()).is_err());
+    }
+}
