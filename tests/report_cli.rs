@@ -174,3 +174,45 @@ fn a_malformed_baseline_is_an_error_naming_it() {
     assert!(run.stderr.contains("--write-baseline"), "{}", run.stderr);
     assert!(run.stdout.is_empty());
 }
+
+/// Runs `tokhyg scan` in `dir` with standard output on a pseudo-terminal (util-linux
+/// `script`), with `NO_COLOR` set to `no_color` or unset.
+fn scan_on_a_terminal(dir: &Path, no_color: Option<&str>) -> String {
+    let binary = assert_cmd::cargo::cargo_bin("tokhyg");
+    let mut cmd = std::process::Command::new("script");
+    cmd.current_dir(dir)
+        .args(["-qec", &format!("'{}' scan", binary.display()), "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR");
+    if let Some(value) = no_color {
+        cmd.env("NO_COLOR", value);
+    }
+    let output = cmd
+        .output()
+        .expect("util-linux `script` is needed to run tokhyg on a pseudo-terminal");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn a_terminal_gets_color_unless_no_color_is_set() {
+    let dir = project();
+    let colored = scan_on_a_terminal(dir.path(), None);
+    assert!(
+        colored.starts_with("\x1b[35mapp.env\x1b[0m:2:5  \x1b[1;31mreport-test-key\x1b[0m  "),
+        "{colored:?}"
+    );
+    assert!(!colored.contains(&key(0)));
+    let empty = scan_on_a_terminal(dir.path(), Some(""));
+    assert!(
+        empty.contains('\x1b'),
+        "an empty NO_COLOR does not disable color"
+    );
+    let plain = scan_on_a_terminal(dir.path(), Some("1"));
+    assert!(
+        plain.starts_with("app.env:2:5  report-test-key  "),
+        "{plain:?}"
+    );
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+}
