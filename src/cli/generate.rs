@@ -1,12 +1,360 @@
-//! `tokhyg generate` (being built).
+//! `tokhyg generate`: cryptographically secure tokens on stdout, or into a `.env` file with
+//! `--into FILE NAME...` (see [`super::generate_into`]).
+//!
+//! stdout holds only tokens (or the JSON array), so the command composes in scripts; the
+//! strength line and the weak-token warning go to stderr.
 
-use clap::Args;
+use super::exit;
+use super::generate_into::{self, IntoRequest};
+use crate::token::alphabet::CharClass;
+use crate::token::spec::{Charset, Format, Generator, MIN_SECURE_BITS, Request, Size, format_bits};
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
 
 /// Arguments of `tokhyg generate`.
 #[derive(Debug, Args)]
-pub struct GenerateArgs {}
+#[command(after_help = AFTER_HELP)]
+pub struct GenerateArgs {
+    /// Variable names to set in the --into file (each gets its own token).
+    #[arg(value_name = "NAME", requires = "into")]
+    pub names: Vec<String>,
+
+    /// Write the tokens into this .env file (git-ignored) instead of printing them.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "names",
+        help_heading = "Into a .env file"
+    )]
+    pub into: Option<PathBuf>,
+    /// With --into: replace a NAME that is already set.
+    #[arg(long, requires = "into", help_heading = "Into a .env file")]
+    pub force: bool,
+    /// With --into: replace a NAME that is set, keeping the old value as NAME_PREVIOUS.
+    #[arg(
+        long,
+        requires = "into",
+        conflicts_with = "force",
+        help_heading = "Into a .env file"
+    )]
+    pub rotate: bool,
+    /// With --into: add FILE to .gitignore when git would not ignore it.
+    #[arg(long, requires = "into", help_heading = "Into a .env file")]
+    pub add_to_gitignore: bool,
+    /// With --into: also print the new secrets on stdout.
+    #[arg(long, requires = "into", help_heading = "Into a .env file")]
+    pub show: bool,
+
+    /// A named format: an alphabet, or the fixed layouts uuid (version 4) and ulid.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        conflicts_with_all = ["alphabet", "lower", "upper", "digits", "symbols", "no_ambiguous", "each_class"],
+        help_heading = "Characters"
+    )]
+    pub format: Option<FormatArg>,
+    /// A custom alphabet: distinct, visible characters, at least 2 (quote it for the shell).
+    #[arg(
+        long,
+        value_name = "CHARS",
+        conflicts_with_all = ["lower", "upper", "digits", "symbols", "each_class"],
+        help_heading = "Characters"
+    )]
+    pub alphabet: Option<String>,
+    /// Lower-case letters a-z (combine the class flags; none means base62).
+    #[arg(long, help_heading = "Characters")]
+    pub lower: bool,
+    /// Upper-case letters A-Z.
+    #[arg(long, help_heading = "Characters")]
+    pub upper: bool,
+    /// Digits 0-9.
+    #[arg(long, help_heading = "Characters")]
+    pub digits: bool,
+    /// Symbols !@#$%^&*()_+-=[]{}|;:,.<>?
+    #[arg(long, help_heading = "Characters")]
+    pub symbols: bool,
+    /// Drop look-alikes 0 O o 1 l I | ` ' " from the classes or --alphabet.
+    #[arg(long, help_heading = "Characters")]
+    pub no_ambiguous: bool,
+    /// At least one character of each chosen class (default: lower, upper, digits).
+    #[arg(long, help_heading = "Characters")]
+    pub each_class: bool,
+
+    /// Body length in characters (4 to 1024).
+    #[arg(
+        long,
+        value_name = "N",
+        group = "size",
+        help_heading = "Size (default 256 bits)"
+    )]
+    pub length: Option<usize>,
+    /// The shortest body with at least B bits of entropy.
+    #[arg(
+        long,
+        value_name = "B",
+        group = "size",
+        help_heading = "Size (default 256 bits)"
+    )]
+    pub bits: Option<u32>,
+    /// N random bytes, encoded (only --format hex, HEX, base64, base64url, base32).
+    #[arg(
+        long,
+        value_name = "N",
+        group = "size",
+        requires = "format",
+        help_heading = "Size (default 256 bits)"
+    )]
+    pub bytes: Option<usize>,
+
+    /// Text before the random body: ASCII letters, digits, `_`, `-` (e.g. sk_live_).
+    #[arg(long, value_name = "P", help_heading = "Self-identifying keys")]
+    pub prefix: Option<String>,
+    /// Append the 6-character crc32-base62 checksum of the body (see below).
+    #[arg(long, help_heading = "Self-identifying keys")]
+    pub checksum: bool,
+
+    /// How many tokens to print, one per line.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        value_parser = parse_count,
+        conflicts_with = "into",
+        help_heading = "Output"
+    )]
+    pub count: u64,
+    /// Print a JSON array of {token, format, length, bits[, prefix, checksum]} objects.
+    #[arg(long, conflicts_with = "into", help_heading = "Output")]
+    pub json: bool,
+    /// Do not print the strength line on stderr (warnings are still printed).
+    #[arg(short, long, help_heading = "Output")]
+    pub quiet: bool,
+}
+
+const AFTER_HELP: &str = "\
+Tokens come from an OS-seeded cryptographically secure generator (ChaCha, reseeded from the
+operating system); every character is drawn without modulo bias. stdout holds only the tokens;
+the strength line and warnings go to stderr. Below 128 bits a warning is printed, and the token
+is still generated.
+
+--length and --bits draw each character from the alphabet. --bytes N encodes N random bytes:
+hex, base64 with '=' padding, base64url without padding, base32 (RFC 4648) with '=' padding.
+
+--each-class redraws whole tokens until one has every class, so tokens stay uniform over the
+ones that qualify; the strength shown is the exact entropy of that smaller set.
+
+--checksum appends the crc32-base62 of the body (GitHub's scheme; the prefix is not included),
+so a scanner can tell a real key from a look-alike offline. It works with any body, but the
+scanner recognises tokhyg keys (prefix, base62 body, checksum) only with the default base62
+alphabet: keep it for keys that scans must find.
+
+Examples:
+  tokhyg generate                                   one 256-bit base62 token (43 chars)
+  tokhyg generate --length 32 --lower --upper --digits --symbols
+  tokhyg generate --format hex --bytes 32           a webhook or HMAC secret
+  tokhyg generate --prefix sk_live_ --checksum      a self-identifying key
+  tokhyg generate --count 5 --json
+  tokhyg generate --into .env API_KEY WEBHOOK_SECRET";
+
+/// `--format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// A-Z a-z 0-9 (the default).
+    Base62,
+    /// Same as base62.
+    Alphanumeric,
+    /// 0-9 a-f.
+    Hex,
+    /// 0-9 A-F.
+    #[value(name = "HEX")]
+    HexUpper,
+    /// A-Z a-z 0-9 + /.
+    Base64,
+    /// A-Z a-z 0-9 - _.
+    Base64url,
+    /// Alphanumerics without 0 O I l.
+    Base58,
+    /// A-Z 2-7 (RFC 4648).
+    Base32,
+    /// 0-9 A-Z without I L O U.
+    Crockford32,
+    /// A version 4 UUID (122 random bits).
+    Uuid,
+    /// A ULID: 48-bit millisecond time and 80 random bits.
+    Ulid,
+}
+
+impl From<FormatArg> for Format {
+    fn from(arg: FormatArg) -> Self {
+        match arg {
+            FormatArg::Base62 | FormatArg::Alphanumeric => Format::Base62,
+            FormatArg::Hex => Format::Hex,
+            FormatArg::HexUpper => Format::HexUpper,
+            FormatArg::Base64 => Format::Base64,
+            FormatArg::Base64url => Format::Base64Url,
+            FormatArg::Base58 => Format::Base58,
+            FormatArg::Base32 => Format::Base32,
+            FormatArg::Crockford32 => Format::Crockford32,
+            FormatArg::Uuid => Format::Uuid,
+            FormatArg::Ulid => Format::Ulid,
+        }
+    }
+}
+
+impl GenerateArgs {
+    /// The engine request these arguments describe.
+    pub fn request(&self) -> Request {
+        let classes: Vec<CharClass> = [
+            (self.lower, CharClass::Lower),
+            (self.upper, CharClass::Upper),
+            (self.digits, CharClass::Digits),
+            (self.symbols, CharClass::Symbols),
+        ]
+        .into_iter()
+        .filter_map(|(on, class)| on.then_some(class))
+        .collect();
+        let charset = if let Some(format) = self.format {
+            Charset::Named(format.into())
+        } else if let Some(alphabet) = &self.alphabet {
+            Charset::Custom(alphabet.clone())
+        } else if classes.is_empty() {
+            Charset::Default
+        } else {
+            Charset::Classes(classes)
+        };
+        let size = match (self.length, self.bits, self.bytes) {
+            (Some(length), _, _) => Some(Size::Length(length)),
+            (_, Some(bits), _) => Some(Size::Bits(bits)),
+            (_, _, Some(bytes)) => Some(Size::Bytes(bytes)),
+            _ => None,
+        };
+        Request {
+            charset,
+            no_ambiguous: self.no_ambiguous,
+            each_class: self.each_class,
+            size,
+            prefix: self.prefix.clone(),
+            checksum: self.checksum,
+        }
+    }
+}
+
+/// `--count`: a whole number of at least 1.
+fn parse_count(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err("the count must be at least 1".into()),
+        Ok(count) => Ok(count),
+        Err(_) => Err(format!("{text:?} is not a whole number")),
+    }
+}
 
 /// Runs `tokhyg generate`.
-pub fn run(_args: GenerateArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("`tokhyg generate` is not built yet")
+pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
+    let generator = Generator::new(&args.request())?;
+    if generator.is_weak() {
+        eprintln!(
+            "tokhyg: warning: {} bits is below the {MIN_SECURE_BITS} bits accepted as the minimum \
+             for a key; use a longer token unless this is not a secret",
+            format_bits(generator.bits())
+        );
+    }
+    let mut rng = rand::rng();
+    let strength = generator.strength();
+    if let Some(file) = &args.into {
+        let request = IntoRequest {
+            file,
+            names: &args.names,
+            force: args.force,
+            rotate: args.rotate,
+            add_to_gitignore: args.add_to_gitignore,
+            show: args.show,
+            strength: &strength,
+        };
+        return generate_into::run(request, &mut || generator.token(&mut rng));
+    }
+    if !args.quiet {
+        let many = if args.count == 1 {
+            String::new()
+        } else {
+            format!("{} tokens, ", args.count)
+        };
+        eprintln!("tokhyg: {many}{strength}");
+    }
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = if args.json {
+        write_json(&generator, args.count, &mut rng, &mut out)
+    } else {
+        write_lines(&generator, args.count, &mut rng, &mut out)
+    }
+    .and_then(|()| out.flush());
+    match written {
+        // A reader that stops early (`| head -1`) got what it wanted.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(exit::CLEAN),
+        result => {
+            result.context("cannot write the tokens to stdout")?;
+            Ok(exit::CLEAN)
+        }
+    }
+}
+
+/// Prints `count` tokens, one per line, reusing one buffer.
+fn write_lines<R: rand::CryptoRng + ?Sized>(
+    generator: &Generator,
+    count: u64,
+    rng: &mut R,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let mut token = String::with_capacity(generator.token_len() * 4 + 1);
+    for _ in 0..count {
+        token.clear();
+        generator.append_token(rng, &mut token);
+        token.push('\n');
+        out.write_all(token.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// One element of the `--json` array.
+#[derive(Serialize)]
+struct JsonToken<'a> {
+    token: &'a str,
+    format: &'a str,
+    length: usize,
+    bits: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checksum: Option<crate::token::checksum::Checksum>,
+}
+
+/// Prints a JSON array of `count` tokens, one object per line.
+fn write_json<R: rand::CryptoRng + ?Sized>(
+    generator: &Generator,
+    count: u64,
+    rng: &mut R,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let mut token = String::with_capacity(generator.token_len() * 4);
+    let prefix = Some(generator.prefix()).filter(|p| !p.is_empty());
+    out.write_all(b"[")?;
+    for i in 0..count {
+        token.clear();
+        generator.append_token(rng, &mut token);
+        out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
+        let item = JsonToken {
+            token: &token,
+            format: generator.format_name(),
+            length: token.chars().count(),
+            bits: generator.bits(),
+            prefix,
+            checksum: generator.checksum(),
+        };
+        serde_json::to_writer(&mut *out, &item).map_err(io::Error::other)?;
+    }
+    out.write_all(b"\n]\n")
 }

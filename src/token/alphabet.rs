@@ -17,6 +17,61 @@ pub const DIGITS: &str = "0123456789";
 /// The symbol class of `--symbols`.
 pub const SYMBOLS: &str = "!@#$%^&*()_+-=[]{}|;:,.<>?";
 
+/// Look-alike characters that `--no-ambiguous` drops: zero and the letter O (both cases), one,
+/// lower-case L, upper-case i and the bar, and the quote characters that are easy to confuse
+/// with each other or with an apostrophe when a key is read aloud or retyped.
+pub const AMBIGUOUS: &str = "0Oo1lI|`'\"";
+
+/// A character class that `--lower`, `--upper`, `--digits` and `--symbols` choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CharClass {
+    /// `a-z`.
+    Lower,
+    /// `A-Z`.
+    Upper,
+    /// `0-9`.
+    Digits,
+    /// The characters of [`SYMBOLS`].
+    Symbols,
+}
+
+impl CharClass {
+    /// Every class, in the order alphabets built from classes list them.
+    pub const ALL: [CharClass; 4] = [
+        CharClass::Lower,
+        CharClass::Upper,
+        CharClass::Digits,
+        CharClass::Symbols,
+    ];
+
+    /// The class's characters.
+    pub fn chars(self) -> &'static str {
+        match self {
+            CharClass::Lower => LOWER,
+            CharClass::Upper => UPPER,
+            CharClass::Digits => DIGITS,
+            CharClass::Symbols => SYMBOLS,
+        }
+    }
+
+    /// The class's name, as its command-line flag spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CharClass::Lower => "lower",
+            CharClass::Upper => "upper",
+            CharClass::Digits => "digits",
+            CharClass::Symbols => "symbols",
+        }
+    }
+
+    /// The class's characters, without [`AMBIGUOUS`] ones when `no_ambiguous` is set.
+    pub fn members(self, no_ambiguous: bool) -> impl Iterator<Item = char> {
+        self.chars()
+            .chars()
+            .filter(move |&c| !(no_ambiguous && AMBIGUOUS.contains(c)))
+    }
+}
+
 /// Why an alphabet was refused.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum AlphabetError {
@@ -86,6 +141,53 @@ impl Alphabet {
     /// fewer than two characters.
     pub fn custom(chars: &str) -> Result<Self, AlphabetError> {
         Self::with_name("custom", chars)
+    }
+
+    /// The union of distinct character classes, listed in [`CharClass::ALL`] order whatever the
+    /// order of `classes`, without look-alikes when `no_ambiguous` is set. Named `base62` when
+    /// the classes are exactly lower, upper and digits, else by its classes (`lower+digits`),
+    /// with a ` without look-alikes` suffix when `no_ambiguous` is set.
+    pub fn from_classes(classes: &[CharClass], no_ambiguous: bool) -> Result<Self, AlphabetError> {
+        let mut sorted = classes.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        let mut name = if sorted == [CharClass::Lower, CharClass::Upper, CharClass::Digits] {
+            "base62".to_string()
+        } else {
+            sorted
+                .iter()
+                .map(|c| c.name())
+                .collect::<Vec<_>>()
+                .join("+")
+        };
+        if no_ambiguous {
+            name.push_str(" without look-alikes");
+        }
+        let chars: String = sorted
+            .iter()
+            .flat_map(|c| c.members(no_ambiguous))
+            .collect();
+        Self::with_name(&name, &chars)
+    }
+
+    /// This alphabet without its [`AMBIGUOUS`] characters, named with a ` without look-alikes`
+    /// suffix; refused when fewer than two characters remain.
+    pub fn without_ambiguous(&self) -> Result<Self, AlphabetError> {
+        let chars: String = self
+            .chars
+            .iter()
+            .filter(|&&c| !AMBIGUOUS.contains(c))
+            .collect();
+        Self::with_name(&format!("{} without look-alikes", self.name), &chars)
+    }
+
+    /// The characters as bytes when they are all ASCII (every named alphabet), which lets the
+    /// generator write a token without UTF-8 encoding each character.
+    pub fn ascii_bytes(&self) -> Option<Vec<u8>> {
+        self.chars
+            .iter()
+            .map(|&c| u8::try_from(c).ok().filter(u8::is_ascii))
+            .collect()
     }
 
     fn with_name(name: &str, chars: &str) -> Result<Self, AlphabetError> {
@@ -183,6 +285,69 @@ mod tests {
         assert_eq!(Alphabet::custom("ab c"), Err(AlphabetError::Invisible(' ')));
         assert_eq!(Alphabet::custom("a"), Err(AlphabetError::TooSmall(1)));
         assert_eq!(Alphabet::custom("ab").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn classes_combine_in_a_fixed_order_and_drop_look_alikes() {
+        let all = Alphabet::from_classes(&CharClass::ALL, false).unwrap();
+        assert_eq!(all.len(), 26 + 26 + 10 + 26);
+        assert_eq!(all.name(), "lower+upper+digits+symbols");
+        let reversed = Alphabet::from_classes(
+            &[CharClass::Digits, CharClass::Lower, CharClass::Digits],
+            false,
+        )
+        .unwrap();
+        assert_eq!(reversed.name(), "lower+digits");
+        assert_eq!(reversed.chars().first(), Some(&'a'));
+        let base62 = Alphabet::from_classes(
+            &[CharClass::Upper, CharClass::Digits, CharClass::Lower],
+            false,
+        )
+        .unwrap();
+        assert_eq!(base62.name(), "base62");
+        let named: HashSet<char> = Alphabet::named("base62")
+            .unwrap()
+            .chars()
+            .iter()
+            .copied()
+            .collect();
+        assert_eq!(
+            base62.chars().iter().copied().collect::<HashSet<_>>(),
+            named
+        );
+
+        let clear = Alphabet::from_classes(&CharClass::ALL, true).unwrap();
+        for c in "0Oo1lI|".chars() {
+            assert!(all.contains(c) && !clear.contains(c), "{c}");
+        }
+        // 0 O o 1 l I | are the look-alikes present in the four classes.
+        assert_eq!(clear.len(), all.len() - 7);
+        assert_eq!(
+            clear.name(),
+            "lower+upper+digits+symbols without look-alikes"
+        );
+    }
+
+    #[test]
+    fn without_ambiguous_filters_any_alphabet_and_refuses_what_is_left_too_small() {
+        let custom = Alphabet::custom("ab'\"`0x")
+            .unwrap()
+            .without_ambiguous()
+            .unwrap();
+        assert_eq!(custom.chars(), ['a', 'b', 'x']);
+        assert_eq!(
+            Alphabet::custom("0O1x").unwrap().without_ambiguous(),
+            Err(AlphabetError::TooSmall(1))
+        );
+    }
+
+    #[test]
+    fn ascii_bytes_only_for_ascii_alphabets() {
+        assert_eq!(
+            Alphabet::custom("ab").unwrap().ascii_bytes(),
+            Some(b"ab".to_vec())
+        );
+        assert_eq!(Alphabet::custom("aé").unwrap().ascii_bytes(), None);
     }
 
     #[test]

@@ -52,6 +52,20 @@ impl Checksum {
         }
     }
 
+    /// Appends to `text` the checksum tail of its body, `text[body_start..]` (the
+    /// allocation-free form of [`Checksum::compute`], for generating many tokens).
+    ///
+    /// # Panics
+    /// When `body_start` is past the end of `text`.
+    pub fn append_tail(self, text: &mut String, body_start: usize) {
+        match self {
+            Checksum::Crc32Base62 => {
+                let digits = crc32_base62_digits(&text.as_bytes()[body_start..]);
+                text.extend(digits.map(char::from));
+            }
+        }
+    }
+
     /// True when `body_and_tail` ends with the correct checksum of what precedes it.
     pub fn verify(self, body_and_tail: &[u8]) -> bool {
         let len = self.tail_len();
@@ -65,6 +79,15 @@ impl Checksum {
 
 /// CRC-32/IEEE of `body`, in base62 (digits first), left-padded with `0` to 6 characters.
 pub fn crc32_base62(body: &[u8]) -> String {
+    crc32_base62_digits(body)
+        .iter()
+        .copied()
+        .map(char::from)
+        .collect()
+}
+
+/// The six ASCII digits of [`crc32_base62`], without allocating.
+fn crc32_base62_digits(body: &[u8]) -> [u8; CHECKSUM_LEN] {
     let mut value = crc32fast::hash(body);
     let mut digits = [b'0'; CHECKSUM_LEN];
     for slot in digits.iter_mut().rev() {
@@ -73,7 +96,7 @@ pub fn crc32_base62(body: &[u8]) -> String {
     }
     // 62^6 > 2^32, so every CRC-32 fits in six digits.
     debug_assert_eq!(value, 0);
-    String::from_utf8(digits.to_vec()).expect("base62 digits are ASCII")
+    digits
 }
 
 #[cfg(test)]
@@ -90,6 +113,14 @@ mod tests {
     fn pads_small_values_with_zeros() {
         assert_eq!(crc32fast::hash(b""), 0);
         assert_eq!(crc32_base62(b""), "000000");
+    }
+
+    #[test]
+    fn append_tail_writes_what_compute_returns() {
+        let mut out = String::from("key_hello");
+        Checksum::Crc32Base62.append_tail(&mut out, 4);
+        assert_eq!(out, "key_hello0zNvy2");
+        assert_eq!(Checksum::Crc32Base62.compute(b"hello"), "0zNvy2");
     }
 
     #[test]

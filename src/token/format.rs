@@ -4,8 +4,8 @@
 
 use super::alphabet::Alphabet;
 use super::checksum::Checksum;
-use rand::Rng;
-use rand::distr::{Distribution, Uniform};
+use super::draw::CharDrawer;
+use rand::CryptoRng;
 
 /// A structured token format. `length` counts the random body only; the checksum tail (if any)
 /// follows it, and the prefix precedes it.
@@ -32,17 +32,18 @@ impl TokenFormat {
         self.length as f64 * self.alphabet.bits_per_char()
     }
 
-    /// Draws a token: every body character uniformly and independently from the alphabet, with
-    /// no modulo bias (`Uniform` rejects out-of-range draws), then appends the checksum.
-    pub fn generate<R: Rng + ?Sized>(&self, rng: &mut R) -> String {
-        let chars = self.alphabet.chars();
-        let pick = Uniform::new(0, chars.len()).expect("an alphabet has at least two characters");
-        let body: String = (0..self.length).map(|_| chars[pick.sample(rng)]).collect();
-        let mut token = String::with_capacity(self.total_len() + 8);
+    /// Draws a token from a cryptographically secure generator (`&mut rand::rng()`): every
+    /// body character uniformly and independently from the alphabet, with no modulo bias (see
+    /// [`super::sample`]), then the checksum of the body.
+    pub fn generate<R: CryptoRng + ?Sized>(&self, rng: &mut R) -> String {
+        let drawer = CharDrawer::new(self.alphabet.clone())
+            .expect("a validated alphabet has between 2 and 2^32 - 1 characters");
+        let mut token = String::with_capacity(self.total_len() * 4);
         token.push_str(&self.prefix);
-        token.push_str(&body);
+        let body_start = token.len();
+        drawer.append(rng, self.length, &mut token);
         if let Some(checksum) = self.checksum {
-            token.push_str(&checksum.compute(body.as_bytes()));
+            checksum.append_tail(&mut token, body_start);
         }
         token
     }

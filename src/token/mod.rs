@@ -3,5 +3,15 @@
 
 pub mod alphabet;
 pub mod checksum;
+pub mod draw;
+pub mod each_class;
+pub mod encode;
 pub mod entropy;
 pub mod format;
+pub mod id;
+pub mod sample;
+pub mod spec;
+pub mod uniformity;
+
+#[cfg(test)]
+mod distribution_tests;
