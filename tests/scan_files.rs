@@ -351,6 +351,10 @@ fn symlinks_are_not_followed_unless_asked_and_loops_only_warn() {
     );
     assert!(followed.stderr.contains("warning"), "{}", followed.stderr);
     assert!(followed.stderr.contains("loop"), "{}", followed.stderr);
+
+    // A link given as a path is what the user asked for: it is followed.
+    let named = scan_json(dir.path(), &["--config", ".tokhyg.yaml", "linked-dir"]);
+    assert_eq!(places(&named), ["linked-dir/far.txt:1:1 test-token"]);
 }
 
 #[test]

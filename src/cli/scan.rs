@@ -29,8 +29,19 @@ use std::sync::Arc;
 /// The file of fingerprints to suppress, at the repository root.
 pub const IGNORE_FILE_NAME: &str = ".tokhygignore";
 
+/// What `tokhyg scan --help` says after the options.
+const SCAN_HELP: &str = "\
+Exit status: 0 nothing found, 1 secrets found, 2 error. A path that cannot be read is named on
+stderr; everything else is still scanned and reported, and the exit status is 2.
+
+Hidden files are scanned; .git/ never is. .gitignore, .ignore and git's exclude files are
+honoured (--no-ignore scans those files too); a path given explicitly is always scanned. Binary
+files (a NUL byte in the first 8 KiB) are not read, but path rules (key stores) apply to them.
+Paths are shown as given, '/'-separated; line and column are 1-based, the column counts bytes.";
+
 /// Arguments of `tokhyg scan`.
 #[derive(Debug, Args)]
+#[command(after_help = SCAN_HELP)]
 pub struct ScanArgs {
     /// Files or directories to scan (default: the current directory); `-` reads standard input.
     #[arg(value_name = "PATH")]
