@@ -1,0 +1,68 @@
+# This file is maintained automatically by "terraform init".
+# Manual edits may be lost in future updates.
+
+provider "registry.terraform.io/hashicorp/aws" {
+  version     = "5.53.0"
+  constraints = "~> 5.40"
+  hashes = [
+    "h1:GQBSoa8zaH++ieEIhRaQmxoCaevuQ81MGHynh8WlBjU=",
+    "zh:0e9921cb4d0027eba8a18e1bd0deec945a2390a809459ba85941616595b00750",
+    "zh:24d6e9e9564441ff2d21a619cdd69a9b24443fed7bef91061f174832ca1dc2a2",
+    "zh:26508434cd0eb76f72bdc7ea80b0a74b12fab21d19112a061f982c3c725d0c69",
+    "zh:3c804186f5e567828299cb8775d61228ed7a0eee6df9e717e5ad68e812afb36d",
+    "zh:42ba98341e4bd4e4c3c67e6df84df6738a3fadbae47c01fa849f5fdb0cd09f44",
+    "zh:4316c310eb2733292e451e11886099197adb95ea69436a7cd7fedd85b7091de2",
+    "zh:4ca21104fa11896f1c5d5701089ff6421edf16ebd6acfdef81431d0b00337979",
+    "zh:663c0614468886421ecfaceabc236b6f7921aa619299434b2be5aa881c2883af",
+    "zh:9a1655cb2a2cc8bd586e62892d41af768d4b8103037092d63cc77cb10d297fc4",
+    "zh:b19af8cae0ca8de029193875643b59cb3cee5191febf502448c71e1b9649606c",
+    "zh:b1c5ff95af195da2cf69c2359a59a146c738a3f2131885038b4fe6ea07bf2b78",
+    "zh:c5f97f65e4b4467409d257f4fbb6c147e07061bfd25d3dea75dd8e2863cfb611",
+    "zh:fbdb912aebe7f339283c2b7eae54bd4048e8bcbf435a14e03388a8b9a5ca04f6",
+    "zh:fef31d45594a7d67239b14cb927d06ee38466ac6dcb665db466363e7a82b8d80",
+  ]
+}
+
+provider "registry.terraform.io/hashicorp/random" {
+  version     = "3.6.2"
+  constraints = "~> 3.6"
+  hashes = [
+    "h1:zYrea75BDlMwzRRb/fdyGwjRtahNP4IkwJENri247X0=",
+    "zh:054d8319de36d7361ba7cedc91f3211cc5f94ddc8762dc03db540d1c11a0eb38",
+    "zh:1a5b7737b2760ec6513e016f51cae0f9f7311bc35d3284c970c4d18efbddfba2",
+    "zh:1c8c1d7203b9e93baddd9230ff4ab044b95b9899858560d87f5ed0562f1956f9",
+    "zh:2b68c6e6c250874ee9bdc0d78a65178a12fee8e9b8eda3d30c1e11d8d63e1256",
+    "zh:50b7603d602087c4f563157b4b0edc66c67189ebdc610c594b2e548276616db8",
+    "zh:6a427052a95c618d4d07af2687440af2054c705e9a2d4ad2f4e97c7a29379ba0",
+    "zh:79e910cd19b72a9434efcfaa7a07c8a198fcd0982affb72e6738b9804d2a716b",
+    "zh:ae410bce41aab26981f93b7a7db3c046ecad8f184da24d40e3324c81f7ba9189",
+    "zh:b08ced3374197a1a101b6a452e10128030282ebab794fc3dbaa2087e1cd63e07",
+    "zh:b4c034b1c26127ed7728e8d4a794ad48b374a3855280d63b7e3cee8e66da6fad",
+    "zh:b6c81543ba1c1634c1b1b1d945da71ab20a589b417236586d31b166bdee4a6c6",
+    "zh:b8ceb03484d3deb4a7ae17d3380390799adc9fefda8f233821bff9483a2cf923",
+    "zh:bdfb032f724f94d1f88a760603d8e94ed6a6c24ec14e57b360baaba6a9408d70",
+    "zh:c29ce85ab3126f677c150a56837ead70a6a2bc7697fb23a768a256bd968b5df0",
+  ]
+}
+
+provider "registry.terraform.io/hashicorp/kubernetes" {
+  version     = "2.30.0"
+  constraints = ">= 2.20.0"
+  hashes = [
+    "h1:rubD0U0BI3OHUYamEwZOC3XYgZOX88evTHDyYBP+/0o=",
+    "zh:034ba2bbbc317c3bc7174f617604b7ed565e49a4d662d4d921e5a63fa3ea7305",
+    "zh:0c6f2318ae2dfa48956c3570ca7126052e5aed21e8e46f2f5728a29cbb1234d4",
+    "zh:0faa2ad74056d90087509df770663bfa4aefa49b72dc93c95e3b44348db14a13",
+    "zh:118246208ecb4f0eb11e361adad13239216d5a46739f786abe9cabe4a2392900",
+    "zh:156a78e6016a9c6affc05a6993b108c548a45a36a1e3910a1b3fef6aa8fe1f84",
+    "zh:2354049ecf690bc0f98db60d3558ec8834d7a46985f8639210b8ba69440496c8",
+    "zh:4e4bae3ac32c174646ae6abd26d8e6852d5126ec20af7649c87d65b48746346c",
+    "zh:4e96e674222eef1c4585b12a276cb5243c95630a0a537ce4abd6a24ca9eba69a",
+    "zh:6dbcabb0bb31bc0017d937bd3c247e37bfdfdce85b0f96060a2e11a974351839",
+    "zh:85e70ba9d2342f43f8d023d37393cd852f7b33eabad72fa5bbf437982aa947e4",
+    "zh:cfcc8d5eff0883803575c26ef4fe7e953909d67eef30a6b589859a2f786b1450",
+    "zh:d7029e9e579a39be09d6bfa2f271a3dddf61372ab3ae26588f7116e3123e5451",
+    "zh:f0977b6308be74f97ca8803938450ab37618f138ed300fcbefbbadb98a345c1d",
+    "zh:fbabd75e61fe96c45b4c28a776e34b783152a5b95c3cc1c6d730ff370213264b",
+  ]
+}
