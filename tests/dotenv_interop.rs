@@ -1,0 +1,367 @@
+//! What tokhyg writes into a `.env` file reads back exactly, in python-dotenv (PyPI), dotenv
+//! (npm) and dotenvy (crates.io): tokens with every symbol, nasty custom alphabets, crafted
+//! edge-case tokens, and the untouched keys of a realistic existing file.
+//!
+//! python-dotenv and npm dotenv come from `scripts/install-test-deps.sh` (in `.test-deps/`).
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use tokhyg::cli::generate_into::{IntoRequest, run};
+
+/// The symbol class of `--symbols`.
+const SYMBOLS: &str = "!@#$%^&*()_+-=[]{}|;:,.<>?";
+
+type Values = BTreeMap<String, String>;
+
+fn deps_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(".test-deps")
+}
+
+fn python() -> PathBuf {
+    let python = deps_dir().join("venv/bin/python");
+    assert!(
+        python.exists(),
+        "python-dotenv is missing: run scripts/install-test-deps.sh (looked for {})",
+        python.display()
+    );
+    python
+}
+
+fn npm_dotenv() -> PathBuf {
+    let module = deps_dir().join("node/node_modules/dotenv");
+    assert!(
+        module.join("package.json").exists(),
+        "npm dotenv is missing: run scripts/install-test-deps.sh (looked in {})",
+        module.display()
+    );
+    module
+}
+
+fn run_json(mut command: std::process::Command, what: &str) -> serde_json::Value {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    assert!(
+        output.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{what} printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+fn to_values(json: serde_json::Value, what: &str) -> Values {
+    let object = json
+        .as_object()
+        .unwrap_or_else(|| panic!("{what}: not an object"));
+    object
+        .iter()
+        .map(|(key, value)| {
+            let text = value
+                .as_str()
+                .unwrap_or_else(|| panic!("{what}: {key} has no value ({value})"));
+            (key.clone(), text.to_owned())
+        })
+        .collect()
+}
+
+/// python-dotenv's `dotenv_values`, with its default variable interpolation on.
+fn read_python(path: &Path) -> Values {
+    let mut command = std::process::Command::new(python());
+    command.args([
+        "-c",
+        "import json, sys\nfrom dotenv import dotenv_values\nprint(json.dumps(dotenv_values(sys.argv[1])))",
+    ]);
+    command.arg(path);
+    to_values(run_json(command, "python-dotenv"), "python-dotenv")
+}
+
+/// npm dotenv's `parse`.
+fn read_node(path: &Path) -> Values {
+    let mut command = std::process::Command::new("node");
+    command.args([
+        "-e",
+        "const dotenv = require(process.argv[1]);\
+         const fs = require('fs');\
+         process.stdout.write(JSON.stringify(dotenv.parse(fs.readFileSync(process.argv[2]))));",
+    ]);
+    command.arg(npm_dotenv()).arg(path);
+    to_values(run_json(command, "npm dotenv"), "npm dotenv")
+}
+
+/// dotenvy's iterator (no variables set from the environment: all `${…}` in our files would
+/// be a bug anyway).
+fn read_dotenvy(path: &Path) -> Values {
+    dotenvy::from_path_iter(path)
+        .expect("dotenvy opens the file")
+        .map(|item| item.unwrap_or_else(|e| panic!("dotenvy cannot parse {}: {e}", path.display())))
+        .collect()
+}
+
+/// Reads `path` with all three parsers and checks that they agree exactly.
+fn read_all(path: &Path) -> Values {
+    let python = read_python(path);
+    let node = read_node(path);
+    let dotenvy = read_dotenvy(path);
+    assert_eq!(
+        python,
+        node,
+        "python-dotenv and npm dotenv disagree on {}",
+        path.display()
+    );
+    assert_eq!(
+        python,
+        dotenvy,
+        "python-dotenv and dotenvy disagree on {}",
+        path.display()
+    );
+    python
+}
+
+/// `tokhyg generate --into FILE NAME... ARGS --show` in `dir`; the tokens it printed, by name.
+fn generate(dir: &Path, file: &str, names: &[String], args: &[&str]) -> Values {
+    let output = Command::cargo_bin("tokhyg")
+        .expect("binary")
+        .args(["generate", "--into", file, "--show"])
+        .args(names)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run tokhyg");
+    assert!(
+        output.status.success(),
+        "tokhyg failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    let shown: Values = stdout
+        .lines()
+        .map(|line| {
+            let (name, token) = line.split_once('=').expect("NAME=token");
+            (name.to_owned(), token.to_owned())
+        })
+        .collect();
+    assert_eq!(shown.len(), names.len(), "{stdout}");
+    shown
+}
+
+fn names(prefix: &str, count: usize) -> Vec<String> {
+    (0..count).map(|i| format!("{prefix}_{i}")).collect()
+}
+
+#[test]
+fn tokens_with_every_symbol_read_back_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = names("SYM", 40);
+    let mut shown = generate(dir.path(), ".env", &keys, &["--symbols", "--length", "64"]);
+    shown.extend(generate(
+        dir.path(),
+        ".env",
+        &names("MIX", 40),
+        &[
+            "--lower",
+            "--upper",
+            "--digits",
+            "--symbols",
+            "--length",
+            "48",
+        ],
+    ));
+    let all: String = shown.values().cloned().collect();
+    for symbol in SYMBOLS.chars() {
+        assert!(
+            all.contains(symbol),
+            "no token contained {symbol:?}; the test proves nothing"
+        );
+    }
+    assert_eq!(read_all(&dir.path().join(".env")), shown);
+}
+
+#[test]
+fn nasty_custom_alphabets_read_back_exactly() {
+    for alphabet in [
+        "ab\"#$`\\",   // double quote, comment, dollar, backtick, backslash: single quotes
+        "ab'#`!",      // a single quote: double quotes
+        "ab{}$:-",     // `${…}` and `${A:-b}` patterns, which python-dotenv expands: redrawn
+        "é€ñß漢字🔑a", // non-ASCII
+        "=:,@%.+/_-",  // bare-safe punctuation, written unquoted
+        "`'a",         // backtick and single quote
+        "#ab",         // a comment character at any position, including the first
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let shown = generate(
+            dir.path(),
+            ".env",
+            &names("K", 12),
+            &["--alphabet", alphabet, "--length", "32"],
+        );
+        assert_eq!(
+            read_all(&dir.path().join(".env")),
+            shown,
+            "alphabet {alphabet:?}"
+        );
+    }
+}
+
+#[test]
+fn an_alphabet_with_no_common_spelling_is_refused_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(".env"), b"A=1\n").unwrap();
+    let output = Command::cargo_bin("tokhyg")
+        .unwrap()
+        .args([
+            "generate",
+            "--into",
+            ".env",
+            "K",
+            "--alphabet",
+            "'\"ab",
+            "--length",
+            "64",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no quoting reads back the same"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(dir.path().join(".env")).unwrap(), b"A=1\n");
+}
+
+/// Sets each crafted token through the library entry point (the binary cannot be made to draw
+/// one exact token) and reads the file back.
+#[test]
+fn crafted_edge_case_tokens_read_back_exactly() {
+    let tokens = [
+        "a\\b",       // a lone backslash
+        "\\a\\b\\c",  // backslashes, none doubled, none last
+        "x$y",        // `$NAME`, which dotenvy expands outside single quotes
+        "${unclosed", // not python-dotenv's pattern: no closing brace
+        "}${",
+        "${A:x}", // not python-dotenv's pattern: `:` without `-`
+        "$$HOME",
+        "#leading-hash",
+        "trailing-hash#",
+        "a#b",
+        "`backticks`",
+        "\"double\"",
+        "'single'",
+        "it's",
+        "'",
+        "ends=",
+        "==",
+        "export",
+        "a\\nb", // a literal backslash-n, which double quotes would turn into a newline
+        "\\r",
+        "{}[]()<>",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".env");
+    fs::write(&path, b"# crafted\n").unwrap();
+    let keys: Vec<String> = (0..tokens.len()).map(|i| format!("T{i}")).collect();
+    let mut queue = tokens.iter().map(|t| t.to_string());
+    let code = run(
+        IntoRequest {
+            file: &path,
+            names: &keys,
+            force: false,
+            rotate: false,
+            add_to_gitignore: false,
+            show: false,
+            strength: "crafted",
+        },
+        &mut || queue.next().expect("one token per name"),
+    )
+    .expect("every crafted token is writable");
+    assert_eq!(code, 0);
+    let expected: Values = keys
+        .iter()
+        .cloned()
+        .zip(tokens.iter().map(|t| t.to_string()))
+        .collect();
+    assert_eq!(read_all(&path), expected);
+}
+
+/// The untouched keys of a realistic file read the same before and after, in all three parsers,
+/// while tokhyg adds, replaces and rotates around them.
+#[test]
+fn existing_keys_of_a_realistic_file_survive_add_force_and_rotate() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".env");
+    fs::write(
+        &path,
+        "# Application settings\n\
+         APP_NAME=my-app\n\
+         export NODE_ENV=production\n\
+         PORT=8080 # the public port\n\
+         \n\
+         DATABASE_URL=\"postgres://app:s3cret@db.internal:5432/app?sslmode=require\"\n\
+         GREETING='hello, world'\n\
+         EMPTY=\n\
+         SESSION_SECRET=old-session-secret\n\
+         API_TOKEN='old api token'\n\
+         PRIVATE_KEY=\"-----BEGIN PRIVATE KEY-----\n\
+         MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n\
+         NOT_A_KEY=inside the key block\n\
+         -----END PRIVATE KEY-----\"\n\
+         \n\
+         # Feature flags\n\
+         FEATURE_FLAGS=search,beta-ui\n\
+         LAST_LINE=no-final-newline",
+    )
+    .unwrap();
+    let before = read_all(&path);
+    assert_eq!(before.len(), 11, "{before:?}");
+    assert!(before["PRIVATE_KEY"].contains("NOT_A_KEY=inside the key block"));
+
+    let mut shown = generate(dir.path(), ".env", &["NEW_SYMBOLS".into()], &["--symbols"]);
+    shown.extend(generate(dir.path(), ".env", &["NEW_PLAIN".into()], &[]));
+    shown.extend(generate(
+        dir.path(),
+        ".env",
+        &["SESSION_SECRET".into()],
+        &["--force", "--symbols"],
+    ));
+    shown.extend(generate(
+        dir.path(),
+        ".env",
+        &["API_TOKEN".into()],
+        &["--rotate", "--symbols"],
+    ));
+
+    let after = read_all(&path);
+    let mut expected = before.clone();
+    expected.extend(shown);
+    expected.insert("API_TOKEN_PREVIOUS".into(), before["API_TOKEN"].clone());
+    assert_eq!(after, expected);
+}
+
+/// The same with CRLF line endings (python-dotenv and npm dotenv normalise them; dotenvy strips
+/// them per line), and a BOM-less file whose last line is a comment.
+#[test]
+fn crlf_files_read_back_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".env");
+    fs::write(&path, "A=1\r\nexport B='two'\r\nC=\"three\" # c\r\n# end").unwrap();
+    let shown = generate(dir.path(), ".env", &names("K", 5), &["--symbols"]);
+    let mut expected: Values = [("A", "1"), ("B", "two"), ("C", "three")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    expected.extend(shown);
+    assert_eq!(read_all(&path), expected);
+    let bytes = fs::read(&path).unwrap();
+    assert!(
+        !bytes.windows(2).any(|w| w[1] == b'\n' && w[0] != b'\r'),
+        "every line ending stays CRLF"
+    );
+}
