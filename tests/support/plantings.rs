@@ -226,6 +226,46 @@ const SITES: &[Site] = &[
             )
         },
     },
+    Site {
+        path: "harbor-shop/public/js/checkout.min.js",
+        header: &["/*! checkout widget v3.2.0 | (c) Harbor Logistics */"],
+        render: |n, v| {
+            format!(
+                "!function(){{\"use strict\";var e={{{}:\"{v}\",env:\"production\"}};window.__harbor=Object.assign(window.__harbor||{{}},e)}}();",
+                n.camel
+            )
+        },
+    },
+    Site {
+        path: "carrier-portal-php/config/integrations.php",
+        header: &[
+            "<?php",
+            "",
+            "declare(strict_types=1);",
+            "",
+            "// Keys of the carrier sandboxes and live APIs.",
+        ],
+        render: |n, v| format!("define('{}', '{v}');", n.upper),
+    },
+    Site {
+        path: "reports-dotnet/Integrations.cs",
+        header: &["namespace Harbor.Reports;", ""],
+        render: |n, v| {
+            format!(
+                "internal static class {} {{ internal const string Value = \"{v}\"; }}",
+                n.pascal
+            )
+        },
+    },
+    Site {
+        path: "shipping-rails/config/initializers/integrations.rb",
+        header: &[
+            "# frozen_string_literal: true",
+            "",
+            "# Carrier integrations used by the label printer.",
+        ],
+        render: |n, v| format!("{} = \"{v}\"", n.upper),
+    },
 ];
 
 /// A placeholder of the format's shape: the prefix and a run of one repeated character.
@@ -330,6 +370,7 @@ pub fn plant_context_secrets(corpus: &mut PlantedCorpus, scratch: &std::path::Pa
     plant_connection_strings(corpus);
     plant_keys(corpus, scratch);
     plant_tokens_in_code(corpus);
+    plant_other_stacks(corpus);
     plant_ignored_file(corpus, &generate::password(24));
 }
 
@@ -843,6 +884,39 @@ fn plant_tokens_in_code(c: &mut PlantedCorpus) {
         "API key constant in Go",
     );
     c.context(go, "\n// Do sends a request to the partner API.\nfunc Do(req *http.Request) (*http.Response, error) {\n\treq.Header.Set(\"X-Api-Key\", partnerAPIKey)\n\treturn http.DefaultClient.Do(req)\n}");
+}
+
+fn plant_other_stacks(c: &mut PlantedCorpus) {
+    let appsettings = "reports-dotnet/appsettings.Production.json";
+    let pw = generate::password(24).replace(';', "x");
+    c.context(appsettings, "{\n  \"ConnectionStrings\": {");
+    c.plant(
+        appsettings,
+        &format!("    \"Reporting\": \"Host=reporting-db.internal;Port=5432;Database=reporting;Username=reporting;Password={pw}\""),
+        &s(&pw),
+        "password in an ADO.NET connection string",
+    );
+    c.context(appsettings, "  }\n}");
+
+    let php = "carrier-portal-php/config/database.php";
+    let pw = generate::password(22);
+    c.context(php, "<?php\n\nreturn [\n    'driver' => 'pgsql',\n    'host' => 'portal-db.internal',\n    'username' => 'portal',");
+    c.plant(
+        php,
+        &format!("    'password' => '{pw}',"),
+        &s(&pw),
+        "password in a PHP config array",
+    );
+    c.context(php, "];");
+
+    let netrc = "platform-infra/.netrc";
+    let pw = generate::random("base62", 40);
+    c.plant_secret_file(
+        netrc,
+        &format!("machine artifacts.harbor.internal login deploy password {pw}"),
+        &s(&pw),
+        "password in a .netrc",
+    );
 }
 
 /// A `.env` that the project's `.gitignore` excludes: never going to be committed, so not a
