@@ -6,10 +6,14 @@ use crate::rules::{Rule, RuleKind};
 use regex_automata::meta;
 use regex_syntax::hir::Hir;
 
-/// A match never reaches further than this from the keyword hit that woke its rule, even when
-/// its regex is unbounded (`\s*`, `+`): such windows are also widened to whole lines. 8 KiB holds
-/// a PEM block of an RSA-8192 key.
+/// A match of an unbounded regex (`\s*`, `+`, `{8,}`) must start on the lines around its keyword
+/// hit (within [`LINE_REACH`] bytes) and may run on for at most this many bytes past them. 8 KiB
+/// holds a PEM block of an RSA-8192 key.
 pub(crate) const MAX_REACH: usize = 8 * 1024;
+
+/// Where an unbounded regex's match may start: on the keyword's line or the lines within this
+/// many bytes of the hit.
+pub(crate) const LINE_REACH: usize = 256;
 
 /// How far a token may be from a keyword that is not part of it (a token rule with its own
 /// `keywords`, such as `datadog` near a bare 32-character hex key): on the keyword's line, or
@@ -30,10 +34,13 @@ pub(crate) enum Compiled {
 pub(crate) struct TextRule {
     /// Finds candidate matches; run on windows of the blob only.
     pub regex: meta::Regex,
-    /// Longest possible match in bytes, capped at [`MAX_REACH`].
+    /// How far from a keyword hit a match can start or end (bounded regexes: their longest
+    /// match).
     pub reach: usize,
-    /// False when the regex can match more than [`MAX_REACH`] bytes: windows then widen to
-    /// whole lines and a match cut by a window edge is retried.
+    /// Windows widen to whole lines (unbounded regexes, keywords beside the token).
+    pub line_wide: bool,
+    /// False when the regex can match more than [`MAX_REACH`] bytes: a match must then start
+    /// in the window but may run on [`MAX_REACH`] bytes past it.
     pub bounded: bool,
     /// Capture group of the secret (0: the whole match).
     pub secret_group: usize,
@@ -52,12 +59,16 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
             // token regex has no `.`, `\w` or case folding.
             let hir = parse(&format.regex_source(), true)
                 .map_err(|e| format!("token regex of the format is invalid: {e}"))?;
-            let (mut reach, mut bounded) = reach_of(&hir);
+            let (mut reach, mut line_wide, bounded) = reach_of(&hir);
             let prefix = format.prefix.to_ascii_lowercase();
-            if rule.keywords.iter().any(|keyword| !prefix.contains(keyword.as_str())) {
+            if rule
+                .keywords
+                .iter()
+                .any(|keyword| !prefix.contains(keyword.as_str()))
+            {
                 // The keyword is beside the token, not in it: look around it, line-wide.
                 reach += KEYWORD_GAP;
-                bounded = false;
+                line_wide = true;
             }
             let regex = build(&hir)?;
             let mut token_bytes = Box::new([false; 256]);
@@ -68,6 +79,7 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
             Ok(Compiled::Text(TextRule {
                 regex,
                 reach,
+                line_wide,
                 bounded,
                 secret_group: 0,
                 allow: Vec::new(),
@@ -77,7 +89,7 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
         RuleKind::Pattern(pattern) => {
             let hir =
                 parse(&pattern.pattern, false).map_err(|e| format!("invalid `pattern`: {e}"))?;
-            let (reach, bounded) = reach_of(&hir);
+            let (reach, line_wide, bounded) = reach_of(&hir);
             let regex = build(&hir)?;
             // captures_len counts group 0, the whole match.
             let groups = regex.captures_len() - 1;
@@ -99,6 +111,7 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
             Ok(Compiled::Text(TextRule {
                 regex,
                 reach,
+                line_wide,
                 bounded,
                 secret_group,
                 allow,
@@ -129,10 +142,11 @@ fn build(hir: &Hir) -> Result<meta::Regex, String> {
         .map_err(|e| format!("regex too large or invalid: {e}"))
 }
 
-fn reach_of(hir: &Hir) -> (usize, bool) {
+/// (reach, line_wide, bounded) of a regex.
+fn reach_of(hir: &Hir) -> (usize, bool, bool) {
     match hir.properties().maximum_len() {
-        Some(len) if len <= MAX_REACH => (len, true),
-        _ => (MAX_REACH, false),
+        Some(len) if len <= MAX_REACH => (len, false, true),
+        _ => (LINE_REACH, true, false),
     }
 }
 
@@ -158,18 +172,28 @@ mod tests {
             only_rule("rules:\n  - {id: a, title: A, keywords: [ab], pattern: 'ab(c{2,5})'}\n");
         let compiled = text(compile(&rule).unwrap());
         assert_eq!(
-            (compiled.reach, compiled.bounded, compiled.secret_group),
-            (7, true, 1)
+            (
+                compiled.reach,
+                compiled.line_wide,
+                compiled.bounded,
+                compiled.secret_group
+            ),
+            (7, false, true, 1)
         );
     }
 
     #[test]
-    fn unbounded_patterns_are_capped() {
+    fn unbounded_patterns_look_line_wide() {
         let rule = only_rule("rules:\n  - {id: a, title: A, keywords: [ab], pattern: 'ab\\s*c'}\n");
         let compiled = text(compile(&rule).unwrap());
         assert_eq!(
-            (compiled.reach, compiled.bounded, compiled.secret_group),
-            (MAX_REACH, false, 0)
+            (
+                compiled.reach,
+                compiled.line_wide,
+                compiled.bounded,
+                compiled.secret_group
+            ),
+            (LINE_REACH, true, false, 0)
         );
     }
 

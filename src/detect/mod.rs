@@ -16,7 +16,7 @@ use crate::rules::{Rule, RuleKind, RuleSet};
 use crate::token::entropy::shannon;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use compile::{Compiled, TextRule};
-use regex_automata::{Anchored, Input};
+use regex_automata::Input;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -139,7 +139,7 @@ impl Matcher {
             };
             spans.clear();
             spans.extend(group.iter().map(|&(_, start, end)| (start, end)));
-            for window in window::windows(bytes, &spans, text.reach, text.bounded) {
+            for window in window::windows(bytes, &spans, text.reach, text.line_wide) {
                 self.scan_window(rule, text, bytes, window, &mut found);
             }
         }
@@ -187,20 +187,19 @@ impl Matcher {
     ) {
         let kind = &self.rules.rules()[rule].kind;
         let window_end = window.end;
-        for mut caps in text.regex.captures_iter(Input::new(hay).range(window)) {
+        // An unbounded match starts in the window but may run on past it (a PEM block).
+        let search_end = if text.bounded {
+            window.end
+        } else {
+            window.end.saturating_add(compile::MAX_REACH).min(hay.len())
+        };
+        let input = Input::new(hay).range(window.start..search_end);
+        for caps in text.regex.captures_iter(input) {
             let Some(whole) = caps.get_match() else {
                 continue;
             };
-            if !text.bounded && whole.end() == window_end && window_end < hay.len() {
-                // The window edge may have cut an unbounded match: redo it without the edge.
-                let end = whole
-                    .start()
-                    .saturating_add(compile::MAX_REACH)
-                    .min(hay.len());
-                let input = Input::new(hay)
-                    .range(whole.start()..end)
-                    .anchored(Anchored::Yes);
-                text.regex.search_captures(&input, &mut caps);
+            if whole.start() >= window_end {
+                break; // belongs to a later window, if to any
             }
             let Some(secret) = caps.get_group(text.secret_group) else {
                 continue;

@@ -4,21 +4,21 @@
 use super::compile::MAX_REACH;
 use std::ops::Range;
 
-/// Merged windows around `hits` (sorted by start). `reach` is the longest possible match; when
-/// the regex is unbounded (`bounded` false) the windows are also widened to whole lines (up to
-/// [`MAX_REACH`] further), so a value on the keyword's line is never cut.
+/// Merged windows around `hits` (sorted by start), `reach` bytes either way; with `line_wide`
+/// also widened to whole lines (up to [`MAX_REACH`] further), so a value on the keyword's line is
+/// never cut.
 pub(crate) fn windows(
     hay: &[u8],
     hits: &[(usize, usize)],
     reach: usize,
-    bounded: bool,
+    line_wide: bool,
 ) -> Vec<Range<usize>> {
     let mut merged: Vec<Range<usize>> = hits
         .iter()
         .map(|&(start, end)| start.saturating_sub(reach)..end.saturating_add(reach).min(hay.len()))
         .collect();
     merge_in_place(&mut merged);
-    if !bounded {
+    if line_wide {
         for window in &mut merged {
             *window = widen_to_lines(hay, window.clone());
         }
@@ -59,19 +59,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bounded_windows_reach_both_ways_and_merge() {
+    fn windows_reach_both_ways_and_merge() {
         let hay = [b'a'; 100];
-        assert_eq!(windows(&hay, &[(10, 12)], 5, true), vec![5..17]);
-        assert_eq!(windows(&hay, &[(2, 4), (15, 17)], 5, true), [0..9, 10..22]);
-        assert_eq!(windows(&hay, &[(2, 4), (12, 14)], 5, true), vec![0..19]);
-        assert_eq!(windows(&hay, &[(95, 98)], 5, true), vec![90..100]);
+        assert_eq!(windows(&hay, &[(10, 12)], 5, false), vec![5..17]);
+        assert_eq!(windows(&hay, &[(2, 4), (15, 17)], 5, false), [0..9, 10..22]);
+        assert_eq!(windows(&hay, &[(2, 4), (12, 14)], 5, false), vec![0..19]);
+        assert_eq!(windows(&hay, &[(95, 98)], 5, false), vec![90..100]);
     }
 
     #[test]
-    fn unbounded_windows_cover_whole_lines() {
+    fn line_wide_windows_cover_whole_lines() {
         let hay = b"first line\nthe key = value here\nlast line\n";
         let key = hay.windows(3).position(|w| w == b"key").unwrap();
-        let window = windows(hay, &[(key, key + 3)], 2, false);
+        let window = windows(hay, &[(key, key + 3)], 2, true);
         assert_eq!(&hay[window[0].clone()], b"the key = value here\n");
     }
 }

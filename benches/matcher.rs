@@ -1,0 +1,222 @@
+//! Matcher speed: MB/s of `Matcher::scan` with every built-in rule over a large realistic
+//! buffer (the crate sources under ~/.cargo/registry/src, concatenated, capped at 100 MB), next
+//! to the keyword pass alone; what each keyword costs (hits per MB); and the pre-commit case,
+//! loading the rules, building the matcher and scanning three small files.
+//!
+//! Run: `cargo bench --bench matcher` (optionally `-- DIR` for another source tree, and
+//! `TOKHYG_BENCH_RULES=extra.yaml` to add a rules file).
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use tokhyg::detect::Matcher;
+use tokhyg::rules::RuleSet;
+
+const CAP: usize = 100 * 1024 * 1024;
+const TEXT_EXTENSIONS: &[&str] = &[
+    "rs", "toml", "md", "txt", "json", "yaml", "yml", "c", "h", "py", "js", "ts", "html", "sh",
+    "lock",
+];
+
+fn main() -> anyhow::Result<()> {
+    let root = std::env::args()
+        .skip(1)
+        .find(|arg| !arg.starts_with('-'))
+        .map(PathBuf::from)
+        .or_else(default_root)
+        .ok_or_else(|| anyhow::anyhow!("no ~/.cargo/registry/src; pass a source directory"))?;
+    let rules = load_rules()?;
+    println!("rules: {} (from rules/*.yaml{})", rules.len(), extra_note());
+
+    let (corpus, files) = read_corpus(&root)?;
+    let mb = corpus.len() as f64 / 1e6;
+    println!(
+        "corpus: {files} text files, {mb:.1} MB from {}",
+        root.display()
+    );
+
+    // The keyword pass alone: the floor of what the matcher can do.
+    let keywords: Vec<&str> = rules
+        .rules()
+        .iter()
+        .flat_map(|r| r.keywords.iter().map(String::as_str))
+        .collect();
+    let automaton = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(&keywords)?;
+    let (keyword_time, hits) = best_of(3, || automaton.find_overlapping_iter(&corpus[..]).count());
+    println!(
+        "keyword pass only ({} keywords): {:.0} MB/s, {hits} hits ({:.1} per MB)",
+        keywords.len(),
+        mb / keyword_time.as_secs_f64(),
+        hits as f64 / mb
+    );
+
+    let matcher = Matcher::new(rules.clone());
+    let (scan_time, found) = best_of(3, || matcher.scan(&corpus).len());
+    println!(
+        "Matcher::scan, whole corpus as one buffer: {:.0} MB/s ({found} matches)",
+        mb / scan_time.as_secs_f64()
+    );
+
+    // As a file scan calls it: one buffer per file.
+    let chunks = split_files(&root)?;
+    let (per_file_time, found) = best_of(3, || {
+        chunks
+            .iter()
+            .map(|chunk| matcher.scan(chunk).len())
+            .sum::<usize>()
+    });
+    println!(
+        "Matcher::scan, file by file: {:.0} MB/s ({found} matches)",
+        mb / per_file_time.as_secs_f64()
+    );
+
+    keyword_costs(&rules, &corpus, mb);
+
+    // Pre-commit: three small files, everything from scratch each time.
+    let small: Vec<Vec<u8>> = ["src/lib.rs", "src/main.rs", "Cargo.toml"]
+        .iter()
+        .map(|p| std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(p)))
+        .collect::<Result<_, _>>()?;
+    let mut times: Vec<Duration> = (0..50)
+        .map(|_| {
+            let start = Instant::now();
+            let rules = load_rules().expect("rules load");
+            let matcher = Matcher::new(rules);
+            let found: usize = small.iter().map(|f| matcher.scan(f).len()).sum();
+            std::hint::black_box(found);
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "pre-commit case (load rules + Matcher::new + scan 3 small files): median {:.2} ms, max {:.2} ms",
+        times[times.len() / 2].as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3
+    );
+    let start = Instant::now();
+    let matcher = Matcher::new(load_rules()?);
+    let build = start.elapsed();
+    println!(
+        "  of which load rules + Matcher::new: {:.2} ms",
+        build.as_secs_f64() * 1e3
+    );
+    std::hint::black_box(matcher);
+    Ok(())
+}
+
+fn default_root() -> Option<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
+    let src = home.join("registry/src");
+    src.is_dir().then_some(src)
+}
+
+fn extra_note() -> String {
+    std::env::var("TOKHYG_BENCH_RULES").map_or(String::new(), |p| format!(" + {p}"))
+}
+
+fn load_rules() -> anyhow::Result<RuleSet> {
+    let mut rules = RuleSet::builtin()?;
+    if let Ok(extra) = std::env::var("TOKHYG_BENCH_RULES") {
+        rules.extend(tokhyg::rules::load_rules_file(Path::new(&extra))?)?;
+    }
+    Ok(rules)
+}
+
+fn text_files(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file()
+                && path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| TEXT_EXTENSIONS.contains(&e))
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn split_files(root: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
+    let mut total = 0;
+    let mut chunks = Vec::new();
+    for path in text_files(root) {
+        let bytes = std::fs::read(&path)?;
+        if bytes.iter().take(8000).any(|&b| b == 0) {
+            continue;
+        }
+        total += bytes.len();
+        chunks.push(bytes);
+        if total >= CAP {
+            break;
+        }
+    }
+    Ok(chunks)
+}
+
+fn read_corpus(root: &Path) -> anyhow::Result<(Vec<u8>, usize)> {
+    let chunks = split_files(root)?;
+    let files = chunks.len();
+    Ok((chunks.concat(), files))
+}
+
+fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut best = Duration::MAX;
+    let mut result = None;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let value = f();
+        best = best.min(start.elapsed());
+        result = Some(value);
+    }
+    (best, result.expect("at least one run"))
+}
+
+/// Hits per MB of each keyword, most frequent first: a keyword hit runs its rules' regexes.
+fn keyword_costs(rules: &RuleSet, corpus: &[u8], mb: f64) {
+    let mut keywords: Vec<&str> = rules
+        .rules()
+        .iter()
+        .flat_map(|r| r.keywords.iter().map(String::as_str))
+        .collect();
+    keywords.sort_unstable();
+    keywords.dedup();
+    if keywords.is_empty() {
+        return;
+    }
+    let Ok(automaton) = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(&keywords)
+    else {
+        return;
+    };
+    let mut counts = vec![0usize; keywords.len()];
+    for hit in automaton.find_overlapping_iter(corpus) {
+        counts[hit.pattern().as_usize()] += 1;
+    }
+    let mut ranked: Vec<(usize, &str)> = counts.into_iter().zip(keywords).collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    println!("most frequent keywords (hits per MB):");
+    for (count, keyword) in ranked.iter().take(15) {
+        println!("  {:>9.1}  {keyword}", *count as f64 / mb);
+    }
+}
