@@ -59,9 +59,10 @@ fn has_rem_word(before: &[u8]) -> bool {
         .any(|word| word.eq_ignore_ascii_case(b"rem"))
 }
 
-/// Offset of the first occurrence of `needle` in `haystack`.
+/// Offset of the first occurrence of `needle` in `haystack` (SIMD search: the line of a finding
+/// in a minified bundle can be megabytes long).
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 #[cfg(test)]
