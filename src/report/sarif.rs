@@ -324,7 +324,7 @@ mod tests {
         "driver": {{
           "name": "tokhyg",
           "version": "{version}",
-          "semanticVersion": "{version}",
+          "semanticVersion": "{version}",{information_uri}
           "rules": [
             {{
               "id": "generic-password",
@@ -393,6 +393,10 @@ mod tests {
 }}
 "#,
             version = env!("CARGO_PKG_VERSION"),
+            // Present once Cargo.toml declares `repository` or `homepage`.
+            information_uri = information_uri()
+                .map(|uri| format!("\n          \"informationUri\": \"{uri}\","))
+                .unwrap_or_default(),
             fingerprint = findings[1].fingerprint,
         );
         assert_eq!(text, expected);
