@@ -35,19 +35,22 @@ fn main() -> anyhow::Result<()> {
         root.display()
     );
 
-    // The keyword pass alone: the floor of what the matcher can do.
-    let keywords: Vec<&str> = rules
+    // For comparison: one Aho-Corasick DFA pass over all keywords (the matcher uses a faster
+    // byte-pair filter when every keyword has two bytes or more).
+    let mut keywords: Vec<&str> = rules
         .rules()
         .iter()
         .flat_map(|r| r.keywords.iter().map(String::as_str))
         .collect();
+    keywords.sort_unstable();
+    keywords.dedup();
     let automaton = AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
         .build(&keywords)?;
     let (keyword_time, hits) = best_of(3, || automaton.find_overlapping_iter(&corpus[..]).count());
     println!(
-        "keyword pass only ({} keywords): {:.0} MB/s, {hits} hits ({:.1} per MB)",
+        "Aho-Corasick keyword pass alone ({} keywords): {:.0} MB/s, {hits} hits ({:.1} per MB)",
         keywords.len(),
         mb / keyword_time.as_secs_f64(),
         hits as f64 / mb

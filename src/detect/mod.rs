@@ -1,4 +1,4 @@
-//! The matcher: keyword prefilter (one Aho-Corasick pass) -> lazily compiled regex near each hit
+//! The matcher: keyword prefilter (one pass, see [`keywords`]) -> lazily compiled regex near each hit
 //! -> validators (token format and checksum, entropy, `allow`, placeholders). It knows nothing
 //! of files or git.
 //!
@@ -8,14 +8,15 @@
 //! of its keywords is hit.
 
 mod compile;
+mod keywords;
 mod placeholder;
 mod rule_test;
 mod window;
 
 use crate::rules::{Rule, RuleKind, RuleSet};
 use crate::token::entropy::shannon;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use compile::{Compiled, TextRule};
+use keywords::KeywordFinder;
 use regex_automata::Input;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -44,7 +45,7 @@ pub struct Match {
 pub struct Matcher {
     rules: RuleSet,
     /// Every keyword of every token and pattern rule; `None` when there is none.
-    keywords: Option<AhoCorasick>,
+    keywords: Option<KeywordFinder>,
     /// For each keyword (automaton pattern id), the rules it wakes.
     keyword_rules: Vec<Vec<usize>>,
     /// Indices of the path rules.
@@ -61,8 +62,8 @@ impl Matcher {
     ///
     /// # Panics
     ///
-    /// Only if the keywords exceed the automaton's limits (billions of states), which no
-    /// rules file read into memory can reach.
+    /// Only if the keywords exceed aho-corasick's limits (billions of states), which no rules
+    /// file read into memory can reach.
     pub fn new(rules: RuleSet) -> Self {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
@@ -81,18 +82,7 @@ impl Matcher {
                 }
             }
         }
-        let keywords = (!keywords.is_empty()).then(|| {
-            let mut builder = AhoCorasick::builder();
-            builder
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA));
-            builder
-                .build(&keywords)
-                // A DFA has a size limit; the automatic choice falls back to an NFA.
-                .or_else(|_| builder.kind(None).build(&keywords))
-                .expect("keyword automaton within aho-corasick's limits")
-        });
+        let keywords = (!keywords.is_empty()).then(|| KeywordFinder::new(&keywords));
         let compiled = rules.rules().iter().map(|_| OnceLock::new()).collect();
         let ranks = rules.rules().iter().map(rank).collect();
         Matcher {
@@ -116,13 +106,15 @@ impl Matcher {
     /// checksum, then token rules and pattern rules with a checksum, then pattern rules, then
     /// rules whose id starts with `generic-`; ties go to the longer span, then the earlier rule).
     pub fn scan(&self, bytes: &[u8]) -> Vec<Match> {
-        let Some(automaton) = &self.keywords else {
+        let Some(finder) = &self.keywords else {
             return Vec::new();
         };
+        let mut keyword_hits = Vec::new();
+        finder.find_all(bytes, &mut keyword_hits);
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
-        for hit in automaton.find_overlapping_iter(bytes) {
-            for &rule in &self.keyword_rules[hit.pattern().as_usize()] {
-                hits.push((rule, hit.start(), hit.end()));
+        for (keyword, start, end) in keyword_hits {
+            for &rule in &self.keyword_rules[keyword] {
+                hits.push((rule, start, end));
             }
         }
         if hits.is_empty() {
