@@ -17,6 +17,8 @@
 mod planting;
 #[path = "support/plantings.rs"]
 mod plantings;
+#[path = "support/regex_sample.rs"]
+mod regex_sample;
 #[path = "support/secret_gen.rs"]
 mod secret_gen;
 
@@ -200,7 +202,12 @@ fn describe(finding: &Finding) -> String {
     )
 }
 
-fn report_text(score: &Score, planted_count: usize, near_miss_count: usize) -> String {
+fn report_text(
+    score: &Score,
+    planted_count: usize,
+    near_miss_count: usize,
+    not_planted: &[(String, String)],
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -225,6 +232,14 @@ fn report_text(score: &Score, planted_count: usize, near_miss_count: usize) -> S
             "  {}:{}-{}  {}  {shown}",
             missed.path, missed.first_line, missed.last_line, missed.what
         );
+    }
+    let _ = writeln!(
+        out,
+        "\nPATTERN RULES WITHOUT A PLANTED SAMPLE ({}; the context plantings exercise them):",
+        not_planted.len()
+    );
+    for (id, why) in not_planted {
+        let _ = writeln!(out, "  {id}: {why}");
     }
     out
 }
@@ -274,12 +289,18 @@ fn planted_secrets_are_found_with_high_precision_and_recall() {
     let scratch = tempfile::tempdir().unwrap_or_else(|e| panic!("scratch directory: {e}"));
     let mut corpus = PlantedCorpus::copy_clean();
     plantings::plant_token_rules(&mut corpus, rules.rules());
+    let not_planted = plantings::plant_prefixed_pattern_rules(&mut corpus, rules.rules());
     plantings::plant_context_secrets(&mut corpus, scratch.path());
     corpus.finish();
 
     let findings = scan(corpus.root());
     let score = score(findings, &corpus.planted, &corpus.near_misses, &path_rules);
-    let text = report_text(&score, corpus.planted.len(), corpus.near_misses.len());
+    let text = report_text(
+        &score,
+        corpus.planted.len(),
+        corpus.near_misses.len(),
+        &not_planted,
+    );
     let path = report_path();
     if let Err(e) = std::fs::write(&path, &text) {
         eprintln!("could not write {}: {e}", path.display());

@@ -5,6 +5,7 @@
 //! keys), and near misses next to them.
 
 use super::planting::PlantedCorpus;
+use super::regex_sample::sample_secret;
 use super::secret_gen::{self as generate, PemKind};
 use tokhyg::rules::{Rule, RuleKind};
 use tokhyg::token::format::TokenFormat;
@@ -360,6 +361,62 @@ pub fn plant_token_rules(corpus: &mut PlantedCorpus, rules: &[Rule]) {
             "placeholder of a token format",
         );
     }
+}
+
+/// Plants a fresh secret for every pattern rule whose secret starts with a distinctive literal
+/// (drawn from the rule's own regex, with a valid checksum when the rule has one) and, for
+/// checksummed ones, a copy with a wrong checksum. Returns the rules left to the context
+/// plantings, with the reason, for the report.
+pub fn plant_prefixed_pattern_rules(
+    corpus: &mut PlantedCorpus,
+    rules: &[Rule],
+) -> Vec<(String, String)> {
+    let mut not_planted = Vec::new();
+    // Start elsewhere in the rotation than the token rules, so each file gets both kinds.
+    let mut slot = SITES.len() / 2;
+    for rule in rules {
+        let RuleKind::Pattern(pattern) = &rule.kind else {
+            continue;
+        };
+        let mut secret = match sample_secret(&pattern.pattern, pattern.secret_group) {
+            Ok(secret) => secret,
+            Err(why) => {
+                not_planted.push((rule.id.clone(), why.to_string()));
+                continue;
+            }
+        };
+        if let Some(checksum) = pattern.checksum {
+            let tail = checksum.tail_len();
+            if secret.len() <= tail || !secret.is_ascii() {
+                not_planted.push((
+                    rule.id.clone(),
+                    "sample too short for its checksum".to_string(),
+                ));
+                continue;
+            }
+            secret.truncate(secret.len() - tail);
+            let computed = checksum.compute(secret.as_bytes());
+            secret.push_str(&computed);
+        }
+        let site = &SITES[slot % SITES.len()];
+        slot += 1;
+        let line = (site.render)(&names_for(rule, &secret), &secret);
+        let what = format!("sample of pattern rule {}", rule.id);
+        write_site_line(corpus, site, line, Some((&secret, &what)));
+        if let Some(checksum) = pattern.checksum {
+            let mut broken: Vec<char> = secret.chars().collect();
+            let at = broken.len() - checksum.tail_len() - 1;
+            broken[at] = if broken[at] == 'a' { 'b' } else { 'a' };
+            let broken: String = broken.into_iter().collect();
+            if !checksum.verify(broken.as_bytes()) {
+                let site = &SITES[slot % SITES.len()];
+                slot += 1;
+                let line = (site.render)(&Names::new(&format!("{} previous", rule.id)), &broken);
+                write_site_line(corpus, site, line, None);
+            }
+        }
+    }
+    not_planted
 }
 
 /// Plants the credentials found by context rather than by prefix, and near misses beside them.
