@@ -5,8 +5,15 @@
 //! it, where `=` would need escaping); `base32` with `=` padding (section 6). Also the Crockford
 //! base32 form of a 128-bit number that ULIDs use.
 
+use super::sample::fill_bytes;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use rand::CryptoRng;
+
+/// Random bytes drawn and encoded at a time by [`ByteEncoding::append_random`]: a multiple of 3
+/// (base64's group) and of 5 (base32's), so that encoding chunk by chunk writes exactly the text
+/// that encoding all the bytes at once would.
+const RANDOM_CHUNK: usize = 240;
 
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
@@ -48,6 +55,18 @@ impl ByteEncoding {
             ByteEncoding::Base64 => bytes.div_ceil(3) * 4,
             ByteEncoding::Base64Url => (bytes * 8).div_ceil(6),
             ByteEncoding::Base32 => bytes.div_ceil(5) * 8,
+        }
+    }
+
+    /// Appends the encoding of `count` fresh random bytes to `out`, without a heap buffer.
+    pub fn append_random<R: CryptoRng + ?Sized>(self, rng: &mut R, count: usize, out: &mut String) {
+        let mut chunk = [0u8; RANDOM_CHUNK];
+        let mut remaining = count;
+        while remaining > 0 {
+            let bytes = &mut chunk[..remaining.min(RANDOM_CHUNK)];
+            fill_bytes(rng, bytes);
+            self.encode_into(bytes, out);
+            remaining -= bytes.len();
         }
     }
 
@@ -177,6 +196,28 @@ mod tests {
             assert_eq!(decoded, bytes);
             // Leftover bits are zero, as RFC 4648 requires.
             assert!(bits[decoded.len() * 8..].iter().all(|&b| b == 0));
+        }
+    }
+
+    #[test]
+    fn random_bytes_encoded_in_chunks_read_as_one_encoding() {
+        use rand::SeedableRng;
+        use rand::rngs::StdRng;
+        let encodings = [
+            ByteEncoding::Hex,
+            ByteEncoding::HexUpper,
+            ByteEncoding::Base64,
+            ByteEncoding::Base64Url,
+            ByteEncoding::Base32,
+        ];
+        for encoding in encodings {
+            for count in [1, 7, 239, 240, 241, 480, 481, 768] {
+                let mut chunked = String::new();
+                encoding.append_random(&mut StdRng::seed_from_u64(7), count, &mut chunked);
+                let mut bytes = vec![0u8; count];
+                rand::RngCore::fill_bytes(&mut StdRng::seed_from_u64(7), &mut bytes);
+                assert_eq!(chunked, encode(encoding, &bytes), "{encoding:?} {count}");
+            }
         }
     }
 

@@ -9,7 +9,6 @@ use super::each_class::{ClassMap, log2_qualifying};
 use super::encode::ByteEncoding;
 use super::format::TokenFormat;
 use super::id;
-use super::sample::fill_bytes;
 use rand::CryptoRng;
 use std::fmt;
 use thiserror::Error;
@@ -252,12 +251,7 @@ impl Generator {
         let body_start = out.len();
         match &self.body {
             Body::Chars { drawer, length } => drawer.append(rng, *length, out),
-            Body::Bytes { encoding, count } => {
-                let mut bytes = [0u8; MAX_LENGTH];
-                let bytes = &mut bytes[..*count];
-                fill_bytes(rng, bytes);
-                encoding.encode_into(bytes, out);
-            }
+            Body::Bytes { encoding, count } => encoding.append_random(rng, *count, out),
             Body::Uuid => id::uuid_v4_into(rng, out),
             Body::Ulid => id::ulid_into(rng, out),
         }
