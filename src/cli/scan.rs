@@ -56,6 +56,13 @@ pub struct ScanArgs {
     /// With --history: list every place that holds a leaked secret, not only the oldest.
     #[arg(long, requires = "history")]
     pub all_occurrences: bool,
+    /// Scan what is staged for the next commit (the index, not the work tree): only the lines
+    /// it adds or changes. This is what the pre-commit hook runs.
+    #[arg(long, conflicts_with_all = ["history", "paths"])]
+    pub staged: bool,
+    /// With --staged: report every secret in the changed files, not only on added lines.
+    #[arg(long, requires = "staged")]
+    pub all_lines: bool,
     /// Rules, suppression and output, shared by every kind of scan.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -142,6 +149,9 @@ impl ScanSetup {
 
 /// Runs `tokhyg scan`.
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
+    if args.staged {
+        return run_staged(&args);
+    }
     if let Some(ranges) = &args.history {
         return run_history(ranges, &args);
     }
@@ -312,4 +322,23 @@ fn run_history(ranges: &[String], args: &ScanArgs) -> anyhow::Result<u8> {
         }
     }
     conclude(findings, &found.problems, &args.common)
+}
+
+/// Runs `tokhyg scan --staged` in the repository a git hook sees (see
+/// [`crate::source::staged`]); when something is found, stderr says how to fix the commit.
+fn run_staged(args: &ScanArgs) -> anyhow::Result<u8> {
+    use crate::source::staged;
+    let repo = staged::open_repository()?;
+    let root = repo.workdir().unwrap_or(repo.path()).to_path_buf();
+    let root = root.canonicalize().unwrap_or(root);
+    let setup = ScanSetup::load(root, &args.common)?;
+    let found = staged::scan_staged(&setup.scanner, &repo, args.all_lines)?;
+    let findings = finish(found.findings, &setup.suppressions);
+    let advice = (!findings.is_empty() && args.common.write_baseline.is_none())
+        .then(|| super::hook::blocked_commit_advice(&findings));
+    let code = conclude(findings, &found.problems, &args.common)?;
+    if let Some(advice) = advice {
+        eprint!("\n{advice}");
+    }
+    Ok(code)
 }

@@ -5,6 +5,7 @@
 
 pub mod files;
 pub mod history;
+pub mod staged;
 pub mod stdin;
 
 use crate::finding::CommitInfo;
