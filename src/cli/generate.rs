@@ -147,10 +147,11 @@ hex, base64 with '=' padding, base64url without padding, base32 (RFC 4648) with 
 --each-class redraws whole tokens until one has every class, so tokens stay uniform over the
 ones that qualify; the strength shown is the exact entropy of that smaller set.
 
---checksum appends the crc32-base62 of the body (GitHub's scheme; the prefix is not included),
-so a scanner can tell a real key from a look-alike offline. It works with any body, but the
-scanner recognises tokhyg keys (prefix, base62 body, checksum) only with the default base62
-alphabet: keep it for keys that scans must find.
+--checksum appends the crc32-base62 of the body (GitHub's scheme; the prefix is not included):
+6 base62 characters, so a scanner can tell a real key from a look-alike offline. It works with
+any body alphabet, but keep the default base62 body for keys that scans must find: that is the
+layout tokhyg's rules for checksummed keys expect (in .tokhyg.yaml: a token rule with the same
+prefix, alphabet: base62, the body length and checksum: crc32-base62).
 
 Examples:
   tokhyg generate                                   one 256-bit base62 token (43 chars)

@@ -117,7 +117,8 @@ pub struct Request {
     pub size: Option<Size>,
     /// `--prefix P`.
     pub prefix: Option<String>,
-    /// `--checksum`: append the `crc32-base62` of the body.
+    /// `--checksum`: append the `crc32-base62` of the body. Any body alphabet works (the tail
+    /// is always base62), but token rules for checksummed keys expect a base62 body.
     pub checksum: bool,
 }
 
