@@ -1,11 +1,12 @@
 //! Finds every occurrence of every keyword, ASCII case-insensitively, overlapping ones
 //! included: the one pass over each blob that decides which rules run.
 //!
-//! The fast path is a pair filter: each keyword is represented by its rarest pair of adjacent
-//! bytes, and a 64 Ki-bit table says which (case-folded) byte pairs belong to some keyword. One
-//! table lookup per byte of input, and only a candidate position compares whole keywords. This
-//! measured about twice as fast as an Aho-Corasick DFA over all keywords (see
-//! `benches/matcher.rs`), which is the fallback when a keyword is a single byte.
+//! The fast path is a triple filter: each keyword is represented by its rarest three adjacent
+//! bytes (a two-byte keyword by itself followed by any byte), and a 256 Ki-bit table says which
+//! (case-folded, hashed) triples belong to some keyword. One table lookup per byte of input;
+//! only a candidate position compares whole keywords. With the built-in keywords this is several
+//! times faster than an Aho-Corasick automaton over them (see `benches/matcher.rs`), which stays
+//! the fallback when a keyword is a single byte.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -15,8 +16,8 @@ pub(crate) type Hit = (usize, usize, usize);
 /// The keyword pass.
 #[derive(Debug)]
 pub(crate) enum KeywordFinder {
-    /// Rare byte pair table, for keywords of two bytes or more.
-    Pairs(PairFilter),
+    /// Rare byte triple table, for keywords of two bytes or more.
+    Triples(TripleFilter),
     /// Any keywords.
     Automaton(AhoCorasick),
 }
@@ -30,7 +31,7 @@ impl KeywordFinder {
     /// rules file read into memory can reach.
     pub(crate) fn new(keywords: &[String]) -> KeywordFinder {
         if keywords.iter().all(|k| k.len() >= 2) {
-            return KeywordFinder::Pairs(PairFilter::new(keywords));
+            return KeywordFinder::Triples(TripleFilter::new(keywords));
         }
         let mut builder = AhoCorasick::builder();
         builder
@@ -48,7 +49,7 @@ impl KeywordFinder {
     /// Appends every keyword occurrence in `hay` to `hits`.
     pub(crate) fn find_all(&self, hay: &[u8], hits: &mut Vec<Hit>) {
         match self {
-            KeywordFinder::Pairs(filter) => filter.find_all(hay, hits),
+            KeywordFinder::Triples(filter) => filter.find_all(hay, hits),
             KeywordFinder::Automaton(automaton) => hits.extend(
                 automaton
                     .find_overlapping_iter(hay)
@@ -58,56 +59,84 @@ impl KeywordFinder {
     }
 }
 
-/// Folds ASCII letters to lower case two bytes at a time. It also merges a few punctuation
+/// Folds ASCII letters to lower case three bytes at a time. It also merges a few punctuation
 /// bytes with others (`@` with `` ` ``): harmless, candidates are verified exactly.
-const FOLD: u16 = 0x2020;
+const FOLD: u32 = 0x0020_2020;
 
-/// The rare-pair filter.
+/// log2 of the number of bits of the triple table (32 KiB: stays in the first-level cache).
+const TABLE_BITS: u32 = 18;
+
+/// The rare-triple filter.
 #[derive(Debug)]
-pub(crate) struct PairFilter {
-    /// Bit `p` is set when the folded byte pair `p` (little-endian) is some keyword's pair.
-    table: Box<[u64; 1024]>,
-    /// (pair, keyword, offset of the pair in the keyword), sorted by pair.
-    entries: Vec<(u16, usize, usize)>,
+pub(crate) struct TripleFilter {
+    /// Bit `h` is set when some keyword's folded triple hashes to `h`.
+    table: Box<[u64; 1 << (TABLE_BITS - 6)]>,
+    /// (hash of the triple, keyword, offset of the triple in the keyword), sorted.
+    entries: Vec<(u32, usize, usize)>,
     keywords: Vec<Vec<u8>>,
+    /// Two-byte keywords, also checked at the very end of a haystack where no triple starts.
+    short: Vec<usize>,
 }
 
-impl PairFilter {
-    fn new(keywords: &[String]) -> PairFilter {
-        let mut table = Box::new([0u64; 1024]);
+impl TripleFilter {
+    fn new(keywords: &[String]) -> TripleFilter {
+        let mut table = Box::new([0u64; 1 << (TABLE_BITS - 6)]);
         let mut entries = Vec::with_capacity(keywords.len());
+        let mut short = Vec::new();
         for (index, keyword) in keywords.iter().enumerate() {
             let bytes = keyword.as_bytes();
-            let offset = (0..bytes.len() - 1)
-                .min_by_key(|&at| rank(bytes[at]) + rank(bytes[at + 1]))
+            if bytes.len() == 2 {
+                // Any third byte: one entry per folded value.
+                short.push(index);
+                for third in 0..=255u8 {
+                    entries.push((hash(triple(bytes[0], bytes[1], third)), index, 0));
+                }
+                continue;
+            }
+            let offset = (0..bytes.len() - 2)
+                .min_by_key(|&at| rank(bytes[at]) + rank(bytes[at + 1]) + rank(bytes[at + 2]))
                 .unwrap_or(0);
-            let pair = pair_at(bytes, offset);
-            table[usize::from(pair >> 6)] |= 1 << (pair & 63);
-            entries.push((pair, index, offset));
+            entries.push((
+                hash(triple(bytes[offset], bytes[offset + 1], bytes[offset + 2])),
+                index,
+                offset,
+            ));
         }
         entries.sort_unstable();
-        PairFilter {
+        entries.dedup();
+        for &(h, _, _) in &entries {
+            table[(h >> 6) as usize] |= 1 << (h & 63);
+        }
+        TripleFilter {
             table,
             entries,
             keywords: keywords.iter().map(|k| k.as_bytes().to_vec()).collect(),
+            short,
         }
     }
 
     fn find_all(&self, hay: &[u8], hits: &mut Vec<Hit>) {
         let table = &*self.table;
-        for (at, window) in hay.windows(2).enumerate() {
-            let pair = u16::from_le_bytes([window[0], window[1]]) | FOLD;
-            if table[usize::from(pair >> 6)] & (1 << (pair & 63)) != 0 {
-                self.verify(hay, at, pair, hits);
+        for (at, window) in hay.windows(3).enumerate() {
+            let h = hash(triple(window[0], window[1], window[2]));
+            if table[(h >> 6) as usize] & (1 << (h & 63)) != 0 {
+                self.verify(hay, at, h, hits);
+            }
+        }
+        if let Some(start) = hay.len().checked_sub(2) {
+            for &index in &self.short {
+                if hay[start..].eq_ignore_ascii_case(&self.keywords[index]) {
+                    hits.push((index, start, hay.len()));
+                }
             }
         }
     }
 
-    /// Reports the keywords whose pair sits at `at`.
+    /// Reports the keywords whose triple sits at `at`.
     #[cold]
-    fn verify(&self, hay: &[u8], at: usize, pair: u16, hits: &mut Vec<Hit>) {
-        let first = self.entries.partition_point(|e| e.0 < pair);
-        for &(_, index, offset) in self.entries[first..].iter().take_while(|e| e.0 == pair) {
+    fn verify(&self, hay: &[u8], at: usize, h: u32, hits: &mut Vec<Hit>) {
+        let first = self.entries.partition_point(|e| e.0 < h);
+        for &(_, index, offset) in self.entries[first..].iter().take_while(|e| e.0 == h) {
             let keyword = &self.keywords[index];
             let Some(start) = at.checked_sub(offset) else {
                 continue;
@@ -123,14 +152,20 @@ impl PairFilter {
     }
 }
 
-fn pair_at(bytes: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes([bytes[at], bytes[at + 1]]) | FOLD
+fn triple(a: u8, b: u8, c: u8) -> u32 {
+    u32::from_le_bytes([a, b, c, 0]) | FOLD
+}
+
+/// Fibonacci hashing of a folded triple into [`TABLE_BITS`] bits.
+fn hash(triple: u32) -> u32 {
+    triple.wrapping_mul(0x9E37_79B1) >> (32 - TABLE_BITS)
 }
 
 /// How common a byte (lower-cased) is in source code and configuration: 255 + 16 log2 of its
 /// frequency in 40 MB of crate sources (Rust, C, Python, JavaScript, TOML, JSON, YAML, Markdown
-/// under ~/.cargo/registry), 0 when absent. On a log scale the sum of two ranks orders pairs by
-/// the product of their frequencies, which is what picking a keyword's rarest pair needs.
+/// under ~/.cargo/registry), 0 when absent. On a log scale the sum of ranks orders triples by
+/// the product of their bytes' frequencies, which is what picking a keyword's rarest triple
+/// needs.
 #[rustfmt::skip]
 const BYTE_RANK: [u8; 256] = [
       0,   0,   0,   0,   0,   0,   0,   0,   0,  93, 174,   0,   0,  35,   0,   0,
@@ -180,8 +215,8 @@ mod tests {
         .iter()
         .map(ToString::to_string)
         .collect();
-        let pairs = KeywordFinder::new(&keywords);
-        assert!(matches!(pairs, KeywordFinder::Pairs(_)));
+        let triples = KeywordFinder::new(&keywords);
+        assert!(matches!(triples, KeywordFinder::Triples(_)));
         let mut with_single = keywords.clone();
         with_single.push("q".into());
         let automaton = KeywordFinder::new(&with_single);
@@ -191,7 +226,7 @@ mod tests {
             .into_iter()
             .filter(|&(k, _, _)| k < keywords.len())
             .collect::<Vec<_>>();
-        let found = all_hits(&pairs, hay);
+        let found = all_hits(&triples, hay);
         assert_eq!(found, expected);
         let names: Vec<&str> = found
             .iter()
@@ -220,6 +255,8 @@ mod tests {
         let finder = KeywordFinder::new(&keywords);
         assert_eq!(all_hits(&finder, b"ab"), [(0, 0, 2)]);
         assert_eq!(all_hits(&finder, b"XYZ..ab"), [(1, 0, 3), (0, 5, 7)]);
+        assert_eq!(all_hits(&finder, b"xab"), [(0, 1, 3)]);
+        assert_eq!(all_hits(&finder, b"abab"), [(0, 0, 2), (0, 2, 4)]);
         assert!(all_hits(&finder, b"a").is_empty());
         assert!(all_hits(&finder, b"").is_empty());
     }
