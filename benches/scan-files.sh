@@ -59,16 +59,24 @@ for k in "${keywords[@]}"; do rg_args+=(-e "$k"); done
 printf '%s\n' "${rg_args[@]}" >"$bench/rg-args.txt"
 q() { printf '%q ' "$@"; }
 
+# The same walk with every rule disabled, against rg looking for one literal: what the walk,
+# the reads and the pipeline cost without the matcher.
+"$tokhyg" rules list --json |
+  python3 -c 'import json,sys; print("disable: [" + ", ".join(r["id"] for r in json.load(sys.stdin)) + "]")' \
+  >"$bench/no-rules.yaml"
+
 declare -A cmd
+cmd[rg-1-literal]="rg -F -c --hidden --no-messages -e tokhyg-no-such-text $(q "$tree") >/dev/null; test \$? -le 1"
+cmd[tokhyg-no-rules]="$(q "$tokhyg") scan --config $(q "$bench/no-rules.yaml") $(q "$tree")"
 cmd[tokhyg]="$(q "$tokhyg") scan --format json --output $(q "$bench/files-tokhyg.json") $(q "$tree"); test \$? -le 1"
-cmd[rg]="rg -i -c --hidden --no-messages $(q "${rg_args[@]}") $(q "$tree") >/dev/null; test \$? -le 1"
+cmd[rg]="rg -F -i -c --hidden --no-messages $(q "${rg_args[@]}") $(q "$tree") >/dev/null; test \$? -le 1"
 if [ -x "$peers/kingfisher" ]; then
   cmd[kingfisher]="$(q "$peers/kingfisher") scan $(q "$tree") --git-history none --no-validate --no-update-check -q -f json -o $(q "$bench/files-kingfisher.json"); s=\$?; test \$s -eq 0 -o \$s -eq 200"
 else
   echo "kingfisher not found in $peers: run ../shared/peers/install.sh for the peer comparison" >&2
 fi
 
-order=(rg tokhyg kingfisher)
+order=(rg-1-literal tokhyg-no-rules rg tokhyg kingfisher)
 args=()
 for name in "${order[@]}"; do
   [ -n "${cmd[$name]:-}" ] && args+=(-n "$name" "${cmd[$name]}")
@@ -81,9 +89,11 @@ results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 median = {name: r["median"] for name, r in results.items()}
 print()
 for name, m in median.items():
-    print(f"  median {name:<11} {m * 1000:8.1f} ms")
+    print(f"  median {name:<16} {m * 1000:8.1f} ms")
 t = median["tokhyg"]
 print(f"  tokhyg / rg          {t / median['rg']:.2f}x   (target <= 3x)")
+print(f"  tokhyg-no-rules / rg-1-literal  {median['tokhyg-no-rules'] / median['rg-1-literal']:.2f}x"
+      "   (walk, reads and pipeline without the matcher)")
 if "kingfisher" in median:
     print(f"  kingfisher / tokhyg  {median['kingfisher'] / t:.2f}x   (target >= 5x)")
 EOF
@@ -94,7 +104,7 @@ echo
 echo "peak RSS on the tree (/usr/bin/time -v, one run each):"
 for name in "${order[@]}"; do
   [ -n "${cmd[$name]:-}" ] || continue
-  printf '  %-11s %6d MB\n' "$name" $(($(rss "${cmd[$name]}") / 1024))
+  printf '  %-16s %6d MB\n' "$name" $(($(rss "${cmd[$name]}") / 1024))
 done
 
 # Bounded memory on a huge file: text first, then 2 GiB of (sparse) zeros.
