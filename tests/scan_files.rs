@@ -23,7 +23,7 @@ rules:
     token: {prefix: tst_, alphabet: base62, length: 30, checksum: crc32-base62}
   - id: test-keystore
     title: Keystore file
-    path: '(^|/)[^/]+\.p12$'
+    path: '(^|/)[^/]+\.tstks$'
 "#;
 
 /// A valid test token, different for every seed.
@@ -313,9 +313,9 @@ fn binary_files_are_skipped_but_path_rules_still_apply() {
     let mut binary = b"\x00\x01\x02".to_vec();
     binary.extend_from_slice(token(16).as_bytes());
     write(dir.path(), "blob.bin", &binary);
-    write(dir.path(), "certs/server.p12", &binary);
+    write(dir.path(), "certs/server.tstks", &binary);
     let run = scan_json(dir.path(), &[]);
-    assert_eq!(places(&run), ["certs/server.p12:1:1 test-keystore"]);
+    assert_eq!(places(&run), ["certs/server.tstks:1:1 test-keystore"]);
 }
 
 #[cfg(unix)]
@@ -466,7 +466,7 @@ fn config_disables_rules_and_allowlists_paths() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "fixtures/keys.txt", token(23));
     write(dir.path(), "src/main.txt", token(24));
-    write(dir.path(), "src/store.p12", "x");
+    write(dir.path(), "src/store.tstks", "x");
     let config = format!("{CONFIG}disable: [test-keystore]\nallow_paths: ['fixtures/**']\n");
     write(dir.path(), ".tokhyg.yaml", &config);
     assert_eq!(
@@ -531,4 +531,40 @@ fn the_report_can_go_to_a_file() {
     assert!(output.stdout.is_empty());
     let line: Value = serde_json::from_str(fs::read_to_string(&out).unwrap().trim()).unwrap();
     assert_eq!(line["path"], "a.txt");
+}
+
+#[test]
+fn built_in_rules_find_a_github_token_made_by_tokhyg_generate() {
+    // No .tokhyg.yaml: the built-in rules alone, on a token from the generate half.
+    let dir = tempfile::tempdir().unwrap();
+    let generated = tokhyg(dir.path())
+        .args([
+            "generate",
+            "--prefix",
+            "ghp_",
+            "--length",
+            "30",
+            "--checksum",
+        ])
+        .output()
+        .unwrap();
+    assert!(generated.status.success());
+    let pat = String::from_utf8(generated.stdout)
+        .unwrap()
+        .trim()
+        .to_string();
+    write(
+        dir.path(),
+        ".npmrc",
+        format!("registry=x\n//gh/:_authToken={pat}\n"),
+    );
+    let run = scan_json(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(places(&run), [".npmrc:2:18 github-pat-classic"]);
+
+    // One character changed: the checksum no longer holds, so it is not a finding.
+    let mut broken = pat.into_bytes();
+    broken[10] = if broken[10] == b'a' { b'b' } else { b'a' };
+    write(dir.path(), ".npmrc", broken);
+    assert_eq!(scan_json(dir.path(), &[]).code, 0);
 }
