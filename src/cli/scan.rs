@@ -273,19 +273,25 @@ fn scan_stdin(scanner: &Scanner, scan: &mut PathsScan) {
 
 /// The directory configuration and rule paths are relative to: the repository enclosing
 /// `first` (default: the current directory), else `first` itself, or its directory when it is
-/// a file. A missing `first` falls back to the current directory (the walk reports it).
+/// a file. A missing `first` falls back to the current directory (the walk reports it as an
+/// error).
 fn scan_root(first: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let first = first.map_or(cwd.as_path(), PathBuf::as_path);
-    if let Some(repo) = enclosing_repository(first) {
+    let anchor = first
+        .map(PathBuf::as_path)
+        .filter(|path| path.exists())
+        .unwrap_or(cwd.as_path());
+    if let Some(repo) = enclosing_repository(anchor) {
         return Ok(repo);
     }
-    let dir = match first.canonicalize() {
-        Ok(path) if path.is_dir() => path,
-        Ok(path) => path.parent().map_or(cwd.clone(), Path::to_path_buf),
-        Err(_) => cwd.canonicalize().unwrap_or(cwd.clone()),
-    };
-    Ok(dir)
+    let anchor = anchor
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {}", anchor.display()))?;
+    if anchor.is_dir() {
+        Ok(anchor)
+    } else {
+        Ok(anchor.parent().map_or(cwd, Path::to_path_buf))
+    }
 }
 
 /// Runs `tokhyg scan --history [RANGE...]` in the repository enclosing the current directory
