@@ -101,6 +101,7 @@ fn findings(count: usize) -> Vec<Finding> {
                     email: "dev@example.com".to_owned(),
                     date: "2024-05-01T12:00:00Z".to_owned(),
                 }),
+                occurrences: (i % 2 == 0).then_some(1 + i % 3),
                 fingerprint: fingerprint("rule", secret.as_bytes()),
                 secret,
             }

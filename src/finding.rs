@@ -34,6 +34,11 @@ pub struct Finding {
     pub column: usize,
     /// The commit that introduced it, for history scans.
     pub commit: Option<CommitInfo>,
+    /// History scans only: how many places of the scanned history hold the same secret, this
+    /// one included (each place a commit, path, line and column where a new version of a file
+    /// holds it): what `--all-occurrences` lists. `None` for other scans, where every place is
+    /// a finding of its own.
+    pub occurrences: Option<usize>,
     /// Identity of the secret for suppression: depends on the rule and the secret only.
     pub fingerprint: String,
     /// The raw secret. Never print it without redaction unless the user asked.

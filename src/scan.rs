@@ -156,6 +156,7 @@ impl Scanner {
             line,
             column,
             commit: origin.commit.clone(),
+            occurrences: None,
             fingerprint: fingerprint(&rule.id, secret),
             secret: String::from_utf8_lossy(secret).into_owned(),
         }

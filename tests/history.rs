@@ -109,6 +109,22 @@ impl Repo {
     fn scan(&self, args: &[&str]) -> (i32, Vec<Value>, String) {
         self.scan_in(&self.dir, args)
     }
+
+    /// Runs `tokhyg scan --history ARGS` (ARGS choose the format); returns exit code and stdout.
+    fn scan_raw(&self, args: &[&str]) -> (i32, String) {
+        let out = Command::cargo_bin("tokhyg")
+            .expect("binary")
+            .current_dir(&self.dir)
+            .arg("scan")
+            .arg("--config")
+            .arg(&self.rules)
+            .arg("--history")
+            .args(args)
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        (out.status.code().unwrap_or(-1), stdout)
+    }
 }
 
 /// (path, commit id) of each finding.
@@ -158,11 +174,73 @@ fn secret_deleted_later_is_found_once_at_the_commit_that_introduced_it() {
             .unwrap_or_default()
             .contains(SECRET_A)
     );
+    // The edit re-introduced the secret in a new version of the file: a second place.
+    assert_eq!(finding["occurrences"], 2);
     assert!(stderr.contains("1 other place"), "{stderr}");
 
     let (code, findings, _) = repo.scan(&["--all-occurrences"]);
     assert_eq!(code, 1);
     assert_eq!(findings.len(), 2, "{findings:?}");
+    assert!(findings.iter().all(|f| f["occurrences"] == 2), "{findings:?}");
+}
+
+#[test]
+fn occurrences_count_every_place_holding_the_secret_in_every_format() {
+    let repo = Repo::new();
+    repo.write("a.env", &format!("KEY={SECRET_A}\n"));
+    repo.write("lonely.env", &format!("KEY={SECRET_B}\n"));
+    let first = repo.commit("one");
+    // Copied to another path, twice in one file, and into a file on a side branch.
+    repo.write("copy/b.env", &format!("X={SECRET_A}\nY={SECRET_A}\n"));
+    repo.commit("copy");
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.write("side.txt", &format!("z {SECRET_A}\n"));
+    repo.commit("side");
+    repo.git(&["checkout", "-q", "main"]);
+
+    let (code, findings, stderr) = repo.scan(&[]);
+    assert_eq!(code, 1, "{stderr}");
+    let occurrences: Vec<(String, String, Value)> = findings
+        .iter()
+        .map(|f| {
+            let (path, commit) = (f["path"].as_str(), f["commit"]["id"].as_str());
+            let (path, commit) = (path.unwrap_or_default(), commit.unwrap_or_default());
+            (path.to_owned(), commit.to_owned(), f["occurrences"].clone())
+        })
+        .collect();
+    assert_eq!(
+        occurrences,
+        [
+            ("a.env".into(), first.clone(), Value::from(4)),
+            ("lonely.env".into(), first, Value::from(1)),
+        ]
+    );
+    // --all-occurrences lists exactly that many places, each with the same count.
+    let (_, all, _) = repo.scan(&["--all-occurrences"]);
+    let of_a: Vec<&Value> = all
+        .iter()
+        .filter(|f| f["fingerprint"] == findings[0]["fingerprint"])
+        .collect();
+    assert_eq!(of_a.len(), 4, "{all:?}");
+    assert!(of_a.iter().all(|f| f["occurrences"] == 4), "{all:?}");
+
+    let (_, jsonl) = repo.scan_raw(&["--format", "jsonl"]);
+    let lines: Vec<Value> = jsonl
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON object per line"))
+        .collect();
+    assert_eq!(lines[0]["occurrences"], 4);
+    let (_, sarif) = repo.scan_raw(&["--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&sarif).expect("SARIF is JSON");
+    let results = &sarif["runs"][0]["results"];
+    assert_eq!(results[0]["properties"]["occurrences"], 4, "{sarif}");
+    assert_eq!(results[1]["properties"]["occurrences"], 1, "{sarif}");
+    let (_, text) = repo.scan_raw(&["--format", "text"]);
+    assert_eq!(
+        text.matches("also    at 3 other places in history").count(),
+        1,
+        "{text}"
+    );
 }
 
 #[test]

@@ -86,6 +86,7 @@ fn finding(rule: &str, path: &str, line: usize, secret: &str, with_commit: bool)
         line,
         column: 3,
         commit: with_commit.then(commit),
+        occurrences: with_commit.then_some(2),
         fingerprint: fingerprint(rule, secret.as_bytes()),
         secret: secret.to_owned(),
     }

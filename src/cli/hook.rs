@@ -319,6 +319,7 @@ mod tests {
             line: 3,
             column: 7,
             commit: None,
+            occurrences: None,
             fingerprint: "0123456789abcdef0123456789abcdef".to_owned(),
             secret: "ghp_0123456789abcdefghijABCDEFGHIJ0zNvy2".to_owned(),
         };

@@ -318,7 +318,7 @@ fn run_history(ranges: &[String], args: &ScanArgs) -> anyhow::Result<u8> {
     if !args.all_occurrences {
         let repeated: usize = findings
             .iter()
-            .filter_map(|f| found.other_places.get(&f.fingerprint))
+            .filter_map(|f| f.occurrences.map(|n| n.saturating_sub(1)))
             .sum();
         if repeated > 0 {
             eprintln!(

@@ -1,6 +1,7 @@
 //! JSON and JSON Lines reports: one object per finding with the fields of the output contract
-//! (`rule`, `title`, `path`, `line`, `column`, `commit`, `fingerprint`, `secret`,
-//! `remediation`), in that key order. JSON is a pretty-printed array (`[]` when nothing was
+//! (`rule`, `title`, `path`, `line`, `column`, `commit`, `occurrences`, `fingerprint`, `secret`,
+//! `remediation`), in that key order; `commit` and `occurrences` are null outside history
+//! scans. JSON is a pretty-printed array (`[]` when nothing was
 //! found); JSON Lines is one compact object per line (nothing when nothing was found).
 
 use super::redact::displayed_secret;
@@ -19,6 +20,7 @@ struct Record<'a> {
     line: usize,
     column: usize,
     commit: Option<&'a CommitInfo>,
+    occurrences: Option<usize>,
     fingerprint: &'a str,
     secret: Cow<'a, str>,
     remediation: &'a str,
@@ -33,6 +35,7 @@ impl<'a> Record<'a> {
             line: finding.line,
             column: finding.column,
             commit: finding.commit.as_ref(),
+            occurrences: finding.occurrences,
             fingerprint: &finding.fingerprint,
             secret: displayed_secret(&finding.secret, options.show_secrets),
             remediation: remediation(finding),
@@ -91,14 +94,14 @@ mod tests {
         let expected = format!(
             concat!(
                 r#"{{"rule":"github-pat-classic","title":"GitHub personal access token (classic)","#,
-                r#""path":"config/dev.env","line":3,"column":14,"commit":null,"#,
+                r#""path":"config/dev.env","line":3,"column":14,"commit":null,"occurrences":null,"#,
                 r#""fingerprint":"{}","secret":"ghp_…","#,
                 r#""remediation":"Revoke it in the GitHub token settings, then rotate."}}"#,
                 "\n",
                 r#"{{"rule":"generic-password","title":"Password assigned in code","#,
                 r#""path":"docs/my notes ü.md","line":12,"column":1,"#,
                 r#""commit":{{"id":"0123456789abcdef0123456789abcdef01234567","#,
-                r#""author":"Ada Lovelace","email":"ada@example.com","date":"2024-05-01T12:00:00Z"}},"#,
+                r#""author":"Ada Lovelace","email":"ada@example.com","date":"2024-05-01T12:00:00Z"}},"occurrences":3,"#,
                 r#""fingerprint":"{}","secret":"h…","#,
                 r#""remediation":"Revoke this secret and rotate it, then remove it from the code and from git history."}}"#,
                 "\n"
@@ -129,6 +132,7 @@ mod tests {
                 "commit",
                 "fingerprint",
                 "line",
+                "occurrences",
                 "path",
                 "remediation",
                 "rule",
@@ -145,6 +149,8 @@ mod tests {
             assert_ne!(record["secret"], finding.secret.as_str());
         }
         assert!(array[0]["commit"].is_null());
+        assert!(array[0]["occurrences"].is_null());
+        assert_eq!(array[1]["occurrences"], 3);
         assert_eq!(array[1]["commit"]["author"], "Ada Lovelace");
         assert_eq!(array[1]["commit"]["email"], "ada@example.com");
     }

@@ -104,6 +104,7 @@ pub(crate) mod tests {
             line,
             column,
             commit: None,
+            occurrences: None,
             fingerprint: fingerprint("github-pat-classic", secret.as_bytes()),
             secret: secret.to_owned(),
         };
@@ -120,6 +121,7 @@ pub(crate) mod tests {
                 email: "ada@example.com".to_owned(),
                 date: "2024-05-01T12:00:00Z".to_owned(),
             }),
+            occurrences: Some(3),
             fingerprint: fingerprint("generic-password", b"hunter2ab"),
             secret: "hunter2ab".to_owned(),
         };

@@ -8,7 +8,8 @@
 //! percent-encoded relative URI under `%SRCROOT%`, and `partialFingerprints["tokhyg/v1"]`: the
 //! secret's fingerprint. Code scanning combines partial fingerprints with the file path and rule
 //! to track an alert across runs, so an alert follows its secret when lines move, and the same
-//! secret in two files is two alerts. History findings carry their commit in `properties`.
+//! secret in two files is two alerts. History findings carry their commit and the number of
+//! places in history holding the same secret (`occurrences`) in `properties`.
 //!
 //! Columns are those of [`Finding`]: 1-based byte offsets. SARIF's default column unit is UTF-16
 //! code units; the two agree on ASCII lines, which is where nearly all secrets live.
@@ -156,6 +157,8 @@ struct Region {
 #[derive(Serialize)]
 struct ResultProperties<'a> {
     commit: &'a CommitInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    occurrences: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -287,10 +290,10 @@ fn result_of<'a>(
             },
         }],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, finding.fingerprint.as_str())]),
-        properties: finding
-            .commit
-            .as_ref()
-            .map(|commit| ResultProperties { commit }),
+        properties: finding.commit.as_ref().map(|commit| ResultProperties {
+            commit,
+            occurrences: finding.occurrences,
+        }),
     }
 }
 
@@ -384,7 +387,8 @@ mod tests {
               "author": "Ada Lovelace",
               "email": "ada@example.com",
               "date": "2024-05-01T12:00:00Z"
-            }}
+            }},
+            "occurrences": 3
           }}
         }}
       ]

@@ -4,12 +4,14 @@
 //! config/dev.env:3:14  github-pat-classic  GitHub personal access token (classic)
 //!     secret  ghp_…
 //!     commit  0123456789ab  Alice <alice@example.com>  2024-05-01T12:00:00Z
+//!     also    at 2 other places in history (--all-occurrences lists them)
 //!     fix     Revoke it in the GitHub token settings, then rotate.
 //!
 //! 1 secret found in 1 file
 //! ```
 //!
-//! The `commit` line appears for history findings only. Nothing at all is written when there
+//! The `commit` line appears for history findings only, the `also` line for history findings
+//! whose secret other places hold too. Nothing at all is written when there
 //! are no findings, so `tokhyg scan > out` leaves `out` empty on a clean tree (the command may
 //! say so on standard error). Text from scanned files (paths, secrets) is escaped so it cannot
 //! inject terminal control sequences.
@@ -67,6 +69,15 @@ fn write_finding(
             printable(&commit.date)
         )?;
     }
+    if let Some(others) = finding.occurrences.map(|n| n.saturating_sub(1))
+        && others > 0
+    {
+        let places = if others == 1 { "place" } else { "places" };
+        writeln!(
+            out,
+            "    also    at {others} other {places} in history (--all-occurrences lists them)"
+        )?;
+    }
     writeln!(out, "    fix     {}", printable(remediation(finding)))?;
     writeln!(out)
 }
@@ -119,6 +130,7 @@ config/dev.env:3:14  github-pat-classic  GitHub personal access token (classic)
 docs/my notes ü.md:12:1  generic-password  Password assigned in code
     secret  h…
     commit  0123456789ab  Ada Lovelace <ada@example.com>  2024-05-01T12:00:00Z
+    also    at 2 other places in history (--all-occurrences lists them)
     fix     Revoke this secret and rotate it, then remove it from the code and from git history.
 
 docs/my notes ü.md:20:7  github-pat-classic  GitHub personal access token (classic)

@@ -169,6 +169,7 @@ mod tests {
             line,
             column: 5,
             commit: None,
+            occurrences: None,
             fingerprint: fingerprint(rule, secret.as_bytes()),
             secret: secret.to_owned(),
         }

@@ -1,7 +1,7 @@
 //! Turns a history scan into findings: each unique blob's content findings are placed at every
 //! (commit, path) that introduced the blob, path rules run on every path history ever held, and
-//! each leaked secret is reported once, at the oldest place that introduced it, unless the
-//! user asked for all occurrences.
+//! each leaked secret is reported once, at the oldest place that introduced it, with the number
+//! of places holding it ([`Finding::occurrences`]), unless the user asked for all occurrences.
 
 use super::walk::Place;
 use super::{HistoryOptions, HistoryScan};
@@ -9,16 +9,15 @@ use crate::finding::{CommitInfo, Finding};
 use crate::scan::Scanner;
 use crate::source::{Content, Origin, Problem};
 use git2::Repository;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// What a history scan found, ready for the report.
 #[derive(Debug, Default)]
 pub struct HistoryFindings {
-    /// Findings, one per leaked secret (or one per place with all occurrences), unsorted.
+    /// Findings, one per leaked secret (or one per place with all occurrences), unsorted, each
+    /// with its secret's number of places in [`Finding::occurrences`].
     pub findings: Vec<Finding>,
-    /// For each reported fingerprint, how many other (commit, path) places hold it.
-    pub other_places: BTreeMap<String, usize>,
     /// Unreadable objects (errors) and things worth knowing (warnings).
     pub problems: Vec<Problem>,
 }
@@ -77,29 +76,27 @@ pub fn scan_history(
     Ok(out)
 }
 
-/// Keeps, per fingerprint, the oldest place (commit order, then path, line, column), and
-/// counts the other (commit, path) places holding the same secret.
+/// Keeps, per fingerprint, the oldest place (commit order, then path, line, column), or every
+/// place with `all_occurrences`; either way each finding says how many places hold its secret.
 fn dedupe(mut placed: Vec<(Place, Finding)>, all_occurrences: bool) -> HistoryFindings {
     placed.sort_by(|(pa, a), (pb, b)| {
         (pa.commit, &a.path, a.line, a.column).cmp(&(pb.commit, &b.path, b.line, b.column))
     });
+    // Every placed finding is a distinct place of its secret: a place (commit, path) holds one
+    // blob, and a blob's findings differ in line, column or rule.
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for (_, finding) in &placed {
+        *counts.entry(finding.fingerprint.clone()).or_default() += 1;
+    }
+    let mut reported = HashSet::new();
     let mut out = HistoryFindings::default();
-    let mut places_of: HashMap<String, Vec<Place>> = HashMap::new();
-    for (place, finding) in placed {
-        let places = places_of.entry(finding.fingerprint.clone()).or_default();
-        let first = places.is_empty();
-        if !places.contains(&place) {
-            places.push(place);
-        }
+    for (_, mut finding) in placed {
+        let first = reported.insert(finding.fingerprint.clone());
         if first || all_occurrences {
+            finding.occurrences = counts.get(&finding.fingerprint).copied();
             out.findings.push(finding);
         }
     }
-    out.other_places = places_of
-        .into_iter()
-        .filter(|(_, places)| places.len() > 1)
-        .map(|(fingerprint, places)| (fingerprint, places.len() - 1))
-        .collect();
     out
 }
 
