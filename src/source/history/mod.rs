@@ -268,12 +268,31 @@ fn walk_all(
     Ok(walker.finish())
 }
 
-/// libgit2's object cache would keep every tree the walk reads (up to 256 MiB), though each
-/// is read once; and it maps pack files in 1 GiB windows. Both would count against the
-/// memory budget for nothing.
+/// How much of the pack files libgit2 keeps mapped at once, and in what window size. The
+/// defaults (1 GiB windows, up to 8 GiB mapped) would keep every page of a pack the scan has
+/// touched resident: a full scan touches all of it, so a 2 GiB pack would be 2 GiB of RSS.
+/// Small windows under a low limit make libgit2 unmap the least recently used ones instead.
+const MWINDOW_SIZE: usize = 32 * 1024 * 1024;
+const MWINDOW_MAPPED_LIMIT: usize = 96 * 1024 * 1024;
+
+/// Process-wide libgit2 settings for a history scan, applied once:
+/// - no object cache: it would keep every tree the walk reads (up to 256 MiB), though each is
+///   read once;
+/// - no hash verification of objects read: hashing every blob again (SHA-1 with collision
+///   detection) cost more than inflating it, and `git cat-file` does not do it either; zlib's
+///   checksum still catches corrupt data;
+/// - small pack windows (see [`MWINDOW_MAPPED_LIMIT`]).
 fn tune_libgit2() {
     static TUNE: Once = Once::new();
     TUNE.call_once(|| {
         git2::opts::enable_caching(false);
+        git2::opts::strict_hash_verification(false);
+        // SAFETY: these write libgit2 globals without a lock. They run once, before this scan
+        // opens a repository or starts a thread, and nothing else in tokhyg changes them; a
+        // pack window being opened elsewhere at that instant would at worst use the old size.
+        unsafe {
+            let _ = git2::opts::set_mwindow_size(MWINDOW_SIZE);
+            let _ = git2::opts::set_mwindow_mapped_limit(MWINDOW_MAPPED_LIMIT);
+        }
     });
 }
