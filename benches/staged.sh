@@ -17,8 +17,14 @@ if ! command -v hyperfine >/dev/null; then
 fi
 (cd "$here" && cargo build --release -q)
 tokhyg=$here/target/release/tokhyg
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# KEEP_DIR=DIR builds the repository there and keeps it, for profiling.
+if [ -n "${KEEP_DIR:-}" ]; then
+  work=$KEEP_DIR
+  rm -rf "$work" && mkdir -p "$work"
+else
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
 repo=$work/repo
 mkdir -p "$repo"
 cd "$repo"
@@ -26,6 +32,7 @@ git init -q -b main
 git config user.name bench
 git config user.email bench@example.com
 git config commit.gpgsign false
+git config gc.auto 0
 
 # Ten thousand files in 100 directories: a few dozen lines of code-like text each.
 python3 - "$files" <<'EOF'
@@ -42,7 +49,7 @@ for i in range(int(sys.argv[1])):
 EOF
 git add -A
 git commit -q -m "ten thousand files"
-git gc -q
+git repack -adq
 
 # The change: 5 edited, 3 new, 1 renamed and edited, 1 deleted.
 for i in 00001 00102 00203 00304 00405; do

@@ -19,9 +19,9 @@ const RULES: &str = r#"rules:
     negative_examples: ['tkhtest_short']
   - id: tkh-test-keystore
     title: test key store
-    path: '(^|/)[^/]+\.p12$'
-    examples: ['certs/server.p12']
-    negative_examples: ['docs/p12-format.md']
+    path: '(^|/)[^/]+\.tkhstore$'
+    examples: ['certs/server.tkhstore']
+    negative_examples: ['docs/tkhstore-format.md']
 "#;
 
 const SECRET_A: &str = "tkhtest_3f9a1c7e5b2d4f608a1b3c5d7e9f0a2b";
@@ -301,24 +301,30 @@ fn binary_files_are_not_read_but_key_stores_are_reported_when_new_or_changed() {
     let mut binary = b"\x00\x01\x02PK".to_vec();
     binary.extend_from_slice(format!("key = {SECRET_A}\n").as_bytes());
     repo.write_bytes("blob.bin", &binary);
-    repo.write_bytes("certs/server.p12", b"\x30\x82\x01\x00\x00binary key store");
+    repo.write_bytes(
+        "certs/server.tkhstore",
+        b"\x30\x82\x01\x00\x00binary key store",
+    );
     repo.git(&["add", "-A"]);
     let out = repo.scan(&[]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert_eq!(out.places(), [place("certs/server.p12", 1)]);
+    assert_eq!(out.places(), [place("certs/server.tkhstore", 1)]);
     assert_eq!(out.findings[0]["rule"], "tkh-test-keystore");
     repo.commit_all("keys");
 
     // Renamed unchanged to another key-store name: the same rule matched it before.
-    repo.git(&["mv", "certs/server.p12", "certs/old.p12"]);
+    repo.git(&["mv", "certs/server.tkhstore", "certs/old.tkhstore"]);
     assert_eq!(repo.scan(&[]).code, 0);
     repo.commit_all("rename");
 
     // A new key in the same file is a new key store.
-    repo.write_bytes("certs/old.p12", b"\x30\x82\x02\x00\x00another key store");
+    repo.write_bytes(
+        "certs/old.tkhstore",
+        b"\x30\x82\x02\x00\x00another key store",
+    );
     repo.git(&["add", "-A"]);
     let out = repo.scan(&[]);
-    assert_eq!(out.places(), [place("certs/old.p12", 1)]);
+    assert_eq!(out.places(), [place("certs/old.tkhstore", 1)]);
 }
 
 #[test]

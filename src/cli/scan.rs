@@ -337,8 +337,19 @@ fn run_staged(args: &ScanArgs) -> anyhow::Result<u8> {
     let repo = staged::open_repository()?;
     let root = repo.workdir().unwrap_or(repo.path()).to_path_buf();
     let root = root.canonicalize().unwrap_or(root);
-    let setup = ScanSetup::load(root, &args.common)?;
-    let found = staged::scan_staged(&setup.scanner, &repo, args.all_lines)?;
+    // The hook's cost is start-up: diff the index on another thread while the rules load.
+    let (setup, staged) = std::thread::scope(|scope| {
+        let diff = scope.spawn(move || staged::staged_changes(&repo).map(|c| (repo, c)));
+        let setup = ScanSetup::load(root, &args.common);
+        let staged = match diff.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        (setup, staged)
+    });
+    let setup = setup?;
+    let (repo, changes) = staged?;
+    let found = staged::scan_changes(&setup.scanner, &repo, &changes, args.all_lines);
     let findings = finish(found.findings, &setup.suppressions);
     let advice = (!findings.is_empty() && args.common.write_baseline.is_none())
         .then(|| super::hook::blocked_commit_advice(&findings));

@@ -188,14 +188,14 @@ fn merge_head_trees(repo: &Repository) -> anyhow::Result<Vec<Tree<'_>>> {
         .collect()
 }
 
-/// Scans the staged changes of `repo` with `scanner`: only findings on added lines, unless
-/// `all_lines`.
-pub fn scan_staged(
+/// Scans the staged `changes` of `repo` (from [`staged_changes`]) with `scanner`: only
+/// findings on added lines, unless `all_lines`.
+pub fn scan_changes(
     scanner: &Scanner,
     repo: &Repository,
+    changes: &StagedChanges,
     all_lines: bool,
-) -> anyhow::Result<StagedScan> {
-    let changes = staged_changes(repo)?;
+) -> StagedScan {
     let mut out = StagedScan::default();
     for path in &changes.conflicted {
         out.problems.push(Problem::Warning(format!(
@@ -207,7 +207,7 @@ pub fn scan_staged(
     for file in &changes.files {
         scan_file(scanner, repo, file, all_lines, &mut out);
     }
-    Ok(out)
+    out
 }
 
 /// Path rules and content rules on one staged file, keeping what the commit adds.
