@@ -7,7 +7,8 @@
 # Without REPO, builds a corpus with ../shared/bench/make-history-corpus.sh (run `cargo fetch`
 # first; more crates fetched = bigger corpus) into $BENCH_DIR (default /tmp/tokhyg-bench).
 # Prints hyperfine's table (median ratios are what to quote on a noisy machine) and each
-# tool's peak RSS from /usr/bin/time -v.
+# tool's peak RSS from /usr/bin/time -v. `tokhyg-read` is the same scan with every built-in rule
+# disabled: what reading history costs (walk, inflate, delta), without the matcher.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bench=${BENCH_DIR:-/tmp/tokhyg-bench}
@@ -22,15 +23,19 @@ fi
 tokhyg=$here/target/release/tokhyg
 git -C "$repo" count-objects -vH | sed -n 's/^size-pack: /packed: /p'
 echo "commits: $(git -C "$repo" rev-list --all | wc -l)"
+git -C "$repo" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' |
+  awk '{n[$1]++; b[$1]+=$2} END {for (t in n) printf "%s: %d objects, %.0f MB\n", t, n[t], b[t]/1e6}'
+{ echo "disable:"; "$tokhyg" rules list | awk '{print "  - " $1}'; } > "$bench/no-rules.yaml"
 
 declare -A cmd
 cmd[git-cat-file]="git -C $repo cat-file --batch-all-objects --batch >/dev/null"
 cmd[tokhyg]="cd $repo && $tokhyg scan --history --format json --output $bench/tokhyg.json; test \$? -le 1"
+cmd[tokhyg-read]="cd $repo && $tokhyg scan --history --config $bench/no-rules.yaml --format json --output $bench/tokhyg-read.json; test \$? -le 1"
 [ -x "$peers/gitleaks" ] && cmd[gitleaks]="$peers/gitleaks git $repo --no-banner -l error --exit-code 0 -f json -r $bench/gitleaks.json"
 [ -x "$peers/betterleaks" ] && cmd[betterleaks]="$peers/betterleaks git $repo -s -l error --exit-code=0 -o $bench/betterleaks.json"
 [ -x "$peers/kingfisher" ] && cmd[kingfisher]="$peers/kingfisher scan $repo --git-history full --no-validate --no-update-check -q -f json -o $bench/kingfisher.json; test \$? -eq 0 -o \$? -eq 200"
 
-order=(git-cat-file tokhyg gitleaks betterleaks kingfisher)
+order=(git-cat-file tokhyg tokhyg-read gitleaks betterleaks kingfisher)
 args=()
 for name in "${order[@]}"; do
   [ -n "${cmd[$name]:-}" ] && args+=(-n "$name" "${cmd[$name]}")

@@ -181,7 +181,10 @@ fn secret_deleted_later_is_found_once_at_the_commit_that_introduced_it() {
     let (code, findings, _) = repo.scan(&["--all-occurrences"]);
     assert_eq!(code, 1);
     assert_eq!(findings.len(), 2, "{findings:?}");
-    assert!(findings.iter().all(|f| f["occurrences"] == 2), "{findings:?}");
+    assert!(
+        findings.iter().all(|f| f["occurrences"] == 2),
+        "{findings:?}"
+    );
 }
 
 #[test]
