@@ -286,11 +286,7 @@ pub fn blocked_commit_advice(findings: &[Finding]) -> String {
             printable(&first.rule_id)
         );
     }
-    text.push_str(
-        "\nTo commit anyway (not recommended): git commit --no-verify\n\
-         The scan saw the staged content only (`git add` edits first); `--all-lines` also reports\n\
-         older secrets in the changed files.\n",
-    );
+    text.push_str("\nTo commit anyway (not recommended): git commit --no-verify\n");
     text
 }
 
