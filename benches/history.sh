@@ -36,16 +36,20 @@ cmd[tokhyg-read]="cd $repo && $tokhyg scan --history --config $bench/no-rules.ya
 [ -x "$peers/kingfisher" ] && cmd[kingfisher]="$peers/kingfisher scan $repo --git-history full --no-validate --no-update-check -q -f json -o $bench/kingfisher.json; test \$? -eq 0 -o \$? -eq 200"
 
 order=(git-cat-file tokhyg tokhyg-read gitleaks betterleaks kingfisher)
+
+# One run of each, for its peak RSS; a tool that fails here (betterleaks stops on any git
+# warning on stderr, such as a crate's odd .gitattributes) is left out of the timing.
+echo "peak RSS (/usr/bin/time -v, one run each):"
 args=()
 for name in "${order[@]}"; do
-  [ -n "${cmd[$name]:-}" ] && args+=(-n "$name" "${cmd[$name]}")
-done
-hyperfine -w 1 -r "$runs" --export-markdown "$bench/history.md" "${args[@]}"
-
-echo
-echo "peak RSS (/usr/bin/time -v, one run each):"
-for name in "${order[@]}"; do
   [ -n "${cmd[$name]:-}" ] || continue
-  rss=$(/usr/bin/time -v bash -c "${cmd[$name]}" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p' | tail -1)
+  if ! /usr/bin/time -v -o "$bench/$name.time" bash -c "${cmd[$name]}" >"$bench/$name.log" 2>&1; then
+    printf '  %-14s failed (see %s), not timed\n' "$name" "$bench/$name.log"
+    continue
+  fi
+  rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$bench/$name.time")
   printf '  %-14s %6d MB\n' "$name" $((rss / 1024))
+  args+=(-n "$name" "${cmd[$name]}")
 done
+echo
+hyperfine -w 1 -r "$runs" --export-markdown "$bench/history.md" "${args[@]}"
