@@ -1,15 +1,37 @@
 //! The built-in placeholder filter, applied to every rule's secret (a token rule's random body):
 //! template references, environment lookups, runs of one character or of an ascending sequence,
-//! and placeholder words. A real secret is random, so none of these hits one by chance: words are
-//! either long (a random 40-character token contains `example` with probability ~1e-9) or must
-//! make up the whole secret, so `sk_test_51Hq...` (which contains `test`) is still a secret.
+//! placeholder words and keyboard walks, and credentials published in documentation. A real
+//! secret is random, so none of these hits one by chance: words are either long (a random
+//! 40-character token contains `example` with probability ~1e-9) or must make up the whole
+//! secret, so `sk_test_51Hq...` (which contains `test`) is still a secret. The secret is also
+//! looked at percent-decoded (`p%40ss%3Aword`) and, when it is base64 of printable text, decoded
+//! (`enhjdg==` is `zxcv`).
+
+mod decode;
+mod well_known;
+
+pub(crate) use decode::percent_decoded;
 
 /// True when `secret` is a placeholder, not a leaked value.
 pub(crate) fn is_placeholder(secret: &[u8]) -> bool {
-    is_template_reference(secret)
-        || is_env_lookup(secret)
-        || is_repetition(secret)
-        || has_placeholder_words(secret)
+    if is_placeholder_text(secret) {
+        return true;
+    }
+    let decoded = percent_decoded(secret);
+    if *decoded != *secret && is_placeholder_text(&decoded) {
+        return true;
+    }
+    decode::base64_text(&decoded).is_some_and(|text| is_placeholder_text(&text))
+}
+
+/// The checks on one form of the secret (as written, or decoded).
+fn is_placeholder_text(s: &[u8]) -> bool {
+    is_template_reference(s)
+        || is_env_lookup(s)
+        || is_repetition(s)
+        || has_x_run(s)
+        || has_placeholder_words(s)
+        || well_known::is_well_known(s)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -25,10 +47,15 @@ fn is_identifier(bytes: &[u8]) -> bool {
             .all(|&b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-/// `${VAR}`, `{{ var }}`, `<TOKEN>`, `%(name)s`, `$VAR`, `$(cmd)`, `#{var}`, `{var}`, `%VAR%`.
+/// `${VAR}`, `{{ var }}`, `<TOKEN>`, `%(name)s`, `$VAR`, `$(cmd)`, `#{var}`, `{var}`, `%VAR%`,
+/// and format strings: `{name}` anywhere (`{registry_id}-auth-token`), `%s`, `%d`.
 fn is_template_reference(s: &[u8]) -> bool {
     const OPENERS: [&[u8]; 5] = [b"${", b"{{", b"}}", b"%(", b"#{"];
-    if OPENERS.iter().any(|opener| contains(s, opener)) || s.starts_with(b"$(") {
+    if OPENERS.iter().any(|opener| contains(s, opener))
+        || s.starts_with(b"$(")
+        || has_named_field(s)
+        || has_printf_conversion(s)
+    {
         return true;
     }
     if let Some(name) = s.strip_prefix(b"$")
@@ -52,6 +79,37 @@ fn is_template_reference(s: &[u8]) -> bool {
                             .iter()
                             .all(|&c| c.is_ascii_alphanumeric() || b"_- ".contains(&c))
                 })
+    })
+}
+
+/// A format field `{name}` of at least three letters (`{registry_id}`, `{log_streams_page[-1]}`):
+/// `{n73m}` inside a random password is not one.
+fn has_named_field(s: &[u8]) -> bool {
+    s.iter().enumerate().any(|(i, &b)| {
+        if b != b'{' {
+            return false;
+        }
+        let rest = &s[i + 1..];
+        let letters = rest
+            .iter()
+            .take_while(|&&c| c.is_ascii_alphabetic() || c == b'_')
+            .count();
+        letters >= 3
+            && rest[letters..]
+                .iter()
+                .find(|&&c| !(c.is_ascii_alphanumeric() || b"_.[]'\"-".contains(&c)))
+                .is_some_and(|&c| c == b'}')
+    })
+}
+
+/// A printf conversion `%s` or `%d` that ends a word (`%s:extraCertChain=%s`); `%sW` inside a
+/// password is not one.
+fn has_printf_conversion(s: &[u8]) -> bool {
+    s.windows(2).enumerate().any(|(i, pair)| {
+        pair[0] == b'%'
+            && matches!(pair[1], b's' | b'd')
+            && s.get(i + 2)
+                .is_none_or(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
     })
 }
 
@@ -113,6 +171,13 @@ fn is_repetition(s: &[u8]) -> bool {
         || (ascending >= 5 && ascending * 2 >= len)
 }
 
+/// A run of six `X` or six `x` anywhere (`Atza%7CIQEB...XXXXXXXX...`): redacted in place.
+fn has_x_run(s: &[u8]) -> bool {
+    [b'X', b'x']
+        .iter()
+        .any(|&x| s.split(|&b| b != x).any(|run| run.len() >= 6))
+}
+
 /// Placeholder words long enough that no random token contains them by chance; looked for in the
 /// secret lower-cased with everything but letters and digits removed (`your-api-key` →
 /// `yourapikey`).
@@ -163,6 +228,14 @@ const LONG_WORDS: &[&str] = &[
     "myapikey",
     "supersecret",
     "loremipsum",
+    "correcthorse",
+    "batterystaple",
+    // Keyboard walks.
+    "qwert",
+    "asdfg",
+    "zxcvb",
+    "asdasd",
+    "qweqwe",
 ];
 
 /// Words that make a secret a placeholder only when every part of it is such a word or filler:
@@ -227,6 +300,16 @@ const SHORT_WORDS: &[&str] = &[
     "local",
     "changeme",
     "hunter",
+    "word",
+    // Keyboard walks too short to count inside a longer value (a random token holds `asdf` by
+    // chance once in a few thousand), but a placeholder when the value is made of them.
+    "qwer",
+    "asdf",
+    "zxcv",
+    "hjkl",
+    "uiop",
+    "vbnm",
+    "qwerty",
 ];
 
 fn has_placeholder_words(s: &[u8]) -> bool {
@@ -346,6 +429,48 @@ mod tests {
     }
 
     #[test]
+    fn format_strings_are_placeholders() {
+        for s in [
+            "{registry_id}-auth-token",
+            "share-{portfolio_id}-{org_type}-{org_value}",
+            "{log_group_name}@{log_streams_page[-1]['",
+            "%s:extraCertChain=%s",
+            "user-%d",
+        ] {
+            assert!(is_placeholder(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn documented_values_and_keyboard_walks_are_placeholders() {
+        for s in [
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+            "IOSFODNN7EXAMPLF",
+            "tGzv3JOkF0XG5Qx2TlKWIA",
+            "2kjshdfp92i34asdasd",
+            "qwerty123",
+            "asdf-1234",
+            "zxcv",
+        ] {
+            assert!(is_placeholder(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn encoded_placeholders_are_placeholders() {
+        for s in [
+            "p%40ss%3Aword",
+            "correct%20horse%20battery%20staple",
+            "Atza%7CIQEBLjAsAhRFiXuWpUXuRvQ9PZL3GMFcYevydwIUFAHZwXZXXXXXXXXJnrulxKD",
+            "enhjdg==|MTIzNA==",
+            "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA",
+            "dXNlcjpwYXNzd29yZA==",
+        ] {
+            assert!(is_placeholder(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
     fn random_secrets_are_not_placeholders() {
         for s in [
             "sk_test_51HqLyjWDarjtT1zdp7dcXLp4eKqPdTQnqvRh5hZ7cB2nTdw",
@@ -353,7 +478,12 @@ mod tests {
             "ghp_R8k2PqZ5tLx0Vb7YcN3mWs9Jd4Ha1Ef6Gu2K",
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8kR2LmPq",
             "8f14e45fceea167a5a36dedd4bea2543",
-            "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA",
+            "Zm9vYmFyYmF6cXV4a0w5bVEycjdU",
+            "x/gfuL?4Zuj{n73m}eeJt1",
+            "p%sW0rd-7Kq2Lm8Np3",
+            "C7%2BZeEOWbrxPA3R0Cw",
+            "Mai9ohgh6ahxee0jutheew0pungoozil",
+            "vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg==",
             "p4ssw0rd-Tr0ub4dor-3xtra-k3y",
             "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
             "xoxb-284719305816-5103948271635-qW3eRt7YuI9oPa2SdF4gHj6K",
