@@ -1,10 +1,11 @@
 //! Every built-in rule (rules/*.yaml): compiles, reports each of its examples and none of its
 //! negative examples through the real matcher (all built-in rules loaded together, as a scan
 //! runs them), finds 100 random tokens of every token rule and no token whose checksum is
-//! wrong. Also the rules' ids and keywords.
+//! wrong. Also the rules' ids and keywords, and tokhyg's own checksummed keys of every size
+//! `tokhyg generate` makes.
 
 use std::collections::HashSet;
-use tokhyg::detect::test_rules;
+use tokhyg::detect::{Matcher, test_rules};
 use tokhyg::rules::{RuleKind, RuleSet};
 
 #[test]
@@ -82,6 +83,71 @@ fn every_rules_file_on_disk_is_embedded() {
                 Some(rule),
                 "{origin}: rule `{}` is not embedded as on disk",
                 rule.id
+            );
+        }
+    }
+}
+
+/// Keys from `tokhyg generate --prefix P --checksum ARGS`, through the real binary.
+fn generated_keys(prefix: &str, args: &[&str], count: usize) -> Vec<String> {
+    let output = assert_cmd::Command::cargo_bin("tokhyg")
+        .expect("the tokhyg binary is built")
+        .args(["generate", "--quiet", "--prefix", prefix, "--checksum"])
+        .args(["--count", &count.to_string()])
+        .args(args)
+        .output()
+        .expect("tokhyg generate runs");
+    assert!(output.status.success(), "tokhyg generate {args:?} failed");
+    String::from_utf8(output.stdout)
+        .expect("keys are ASCII")
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn tokhyg_keys_of_every_documented_size_are_found_and_broken_ones_are_not() {
+    // Default keys (256 bits, 43 + 6 characters), the 128-bit floor (--bits 128: 22 + 6), the
+    // longest body (--length 1024), and prefixes of several segments with `-` or `_`.
+    let rules = RuleSet::builtin().unwrap();
+    let matcher = Matcher::new(rules.clone());
+    let tokhyg_key = rules
+        .rules()
+        .iter()
+        .position(|r| r.id == "tokhyg-key")
+        .expect("the built-in tokhyg-key rule");
+    let cases: [(&str, &[&str]); 6] = [
+        ("acme_live_", &[]),
+        ("acme_", &["--bits", "128"]),
+        ("sk-prod-", &["--length", "22"]),
+        ("x-", &["--length", "1024"]),
+        ("billing_v2_prod-", &[]),
+        ("K9_", &["--bits", "200"]),
+    ];
+    for (prefix, args) in cases {
+        for key in generated_keys(prefix, args, 20) {
+            let line = format!("export API_KEY=\"{key}\" # rotated\n");
+            let body_start = line.find(&key).unwrap() + prefix.len();
+            let body_end = line.find(&key).unwrap() + key.len();
+            let found = matcher.scan(line.as_bytes());
+            assert!(
+                found
+                    .iter()
+                    .any(|m| m.rule == tokhyg_key && (m.start, m.end) == (body_start, body_end)),
+                "generated key not found as tokhyg-key ({prefix} {args:?}): {line:?} -> {found:?}"
+            );
+            // One body character changed: the checksum no longer holds.
+            let mut broken = key.clone().into_bytes();
+            let at = prefix.len();
+            broken[at] = if broken[at] == b'a' { b'b' } else { b'a' };
+            let broken = String::from_utf8(broken).unwrap();
+            let line = format!("export API_KEY=\"{broken}\"\n");
+            assert!(
+                !matcher
+                    .scan(line.as_bytes())
+                    .iter()
+                    .any(|m| m.rule == tokhyg_key),
+                "a key with a wrong checksum is reported: {line:?}"
             );
         }
     }

@@ -157,3 +157,64 @@ fn test_fails_with_2_on_unreadable_or_invalid_files() {
         .stderr(predicate::str::contains("invalid.yaml"))
         .stderr(predicate::str::contains("kebab-case"));
 }
+
+#[test]
+fn test_runs_a_rule_woken_by_a_run_instead_of_keywords() {
+    // A team's own checksummed keys with a prefix of their choice (`--prefix team-..-`):
+    // no literal to look for, so the rule is woken by the base62 run after the prefix.
+    let body = "Zq8Lm2Rt5Wx9Kp3Nv7Bc4Hj6aB";
+    let tail = crc32_base62(body.as_bytes());
+    let yaml = format!(
+        r#"
+rules:
+  - id: team-key
+    title: Team key
+    run: {{alphabet: base62, min_length: 24, preceded_by: '-'}}
+    pattern: '\bteam-[a-z]{{2,8}}-([0-9A-Za-z]{{24,64}})\b'
+    checksum: crc32-base62
+    examples: ['key = "team-billing-{body}{tail}"']
+    negative_examples: ['key = "team-billing-{body}000000"', 'team-billing-short']
+"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("team.yaml");
+    fs::write(&file, &yaml).unwrap();
+    tokhyg()
+        .args(["rules", "test"])
+        .arg(&file)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "ok: 1 rules, 1 examples, 2 negative examples",
+        ));
+
+    // A scan with the rule in .tokhyg.yaml finds the key (the built-in rule for tokhyg's own
+    // keys would find it as well, and first: it is turned off here).
+    fs::write(
+        dir.path().join(".tokhyg.yaml"),
+        format!("disable: [tokhyg-key]\n{yaml}"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("settings.py"),
+        format!("TEAM_KEY = 'team-billing-{body}{tail}'\n"),
+    )
+    .unwrap();
+    tokhyg()
+        .args(["scan", "--format", "jsonl"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"rule\":\"team-key\""));
+
+    // Too short a run would wake the rule on every line: refused, naming file and rule.
+    fs::write(&file, yaml.replace("min_length: 24", "min_length: 6")).unwrap();
+    tokhyg()
+        .args(["rules", "test"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("team.yaml"))
+        .stderr(predicate::str::contains("team-key"))
+        .stderr(predicate::str::contains("min_length: 6"));
+}

@@ -2,6 +2,7 @@
 //! keyword hit a match can reach, the secret's capture group, the `allow` regexes, or for a path
 //! rule a regex on the path.
 
+use super::shape;
 use crate::rules::{Rule, RuleKind};
 use regex_automata::meta;
 use regex_syntax::hir::Hir;
@@ -42,6 +43,9 @@ pub(crate) struct TextRule {
     /// False when the regex can match more than [`MAX_REACH`] bytes: a match must then start
     /// in the window but may run on [`MAX_REACH`] bytes past it.
     pub bounded: bool,
+    /// Every match holds a keyword hit and lies on one line (see [`super::shape`]): the regex
+    /// runs on the hits' lines only.
+    pub line_bound: bool,
     /// Capture group of the secret (0: the whole match).
     pub secret_group: usize,
     /// Secrets matching one of these are placeholders.
@@ -70,6 +74,7 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
                 reach += KEYWORD_GAP;
                 line_wide = true;
             }
+            let line_bound = is_line_bound(&hir, &rule.keywords);
             let regex = build(&hir)?;
             let mut token_bytes = Box::new([false; 256]);
             for byte in 0..=255u8 {
@@ -81,6 +86,7 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
                 reach,
                 line_wide,
                 bounded,
+                line_bound,
                 secret_group: 0,
                 allow: Vec::new(),
                 token_bytes: Some(token_bytes),
@@ -90,6 +96,12 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
             let hir =
                 parse(&pattern.pattern, false).map_err(|e| format!("invalid `pattern`: {e}"))?;
             let (reach, line_wide, bounded) = reach_of(&hir);
+            // A `run:` rule's run is inside every match by the schema's contract.
+            let line_bound = if pattern.run.is_some() {
+                shape::within_one_line(&hir)
+            } else {
+                is_line_bound(&hir, &rule.keywords)
+            };
             let regex = build(&hir)?;
             // captures_len counts group 0, the whole match.
             let groups = regex.captures_len() - 1;
@@ -113,6 +125,7 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
                 reach,
                 line_wide,
                 bounded,
+                line_bound,
                 secret_group,
                 allow,
                 token_bytes: None,
@@ -140,6 +153,11 @@ fn build(hir: &Hir) -> Result<meta::Regex, String> {
         .configure(meta::Config::new().utf8_empty(false))
         .build_from_hir(hir)
         .map_err(|e| format!("regex too large or invalid: {e}"))
+}
+
+/// True when every match holds one of `keywords` and lies on one line.
+fn is_line_bound(hir: &Hir, keywords: &[String]) -> bool {
+    shape::within_one_line(hir) && shape::always_contains_keyword(hir, keywords)
 }
 
 /// (reach, line_wide, bounded) of a regex.
@@ -204,6 +222,7 @@ mod tests {
         );
         let compiled = text(compile(&rule).unwrap());
         assert_eq!(compiled.reach, 40);
+        assert!(compiled.line_bound);
         let table = compiled.token_bytes.unwrap();
         assert!(table[usize::from(b'a')] && table[usize::from(b'9')]);
         assert!(!table[usize::from(b'_')] && !table[usize::from(b'"')]);

@@ -1,9 +1,11 @@
 //! Finds every occurrence of every keyword, ASCII case-insensitively, overlapping ones
-//! included: the one pass over each blob that decides which rules run.
+//! included (overlapping occurrences of one keyword come as one hit spanning them): the one
+//! pass over each blob that decides which rules run.
 //!
 //! The fast path is a triple filter: each keyword is represented by its rarest three adjacent
 //! bytes (a two-byte keyword by itself followed by any byte), and a 256 Ki-bit table says which
-//! (case-folded, hashed) triples belong to some keyword. One table lookup per byte of input;
+//! (case-folded, hashed) triples belong to some keyword. "Rarest" is measured: a table of the
+//! triples common in code, and of which of them share a table bit with the keyword's. One table lookup per byte of input;
 //! only a candidate position compares whole keywords. With the built-in keywords this is several
 //! times faster than an Aho-Corasick automaton over them (see `benches/matcher.rs`), which stays
 //! the fallback when a keyword is a single byte.
@@ -50,11 +52,11 @@ impl KeywordFinder {
     pub(crate) fn find_all(&self, hay: &[u8], hits: &mut Vec<Hit>) {
         match self {
             KeywordFinder::Triples(filter) => filter.find_all(hay, hits),
-            KeywordFinder::Automaton(automaton) => hits.extend(
-                automaton
-                    .find_overlapping_iter(hay)
-                    .map(|m| (m.pattern().as_usize(), m.start(), m.end())),
-            ),
+            KeywordFinder::Automaton(automaton) => {
+                for m in automaton.find_overlapping_iter(hay) {
+                    push_hit(hits, (m.pattern().as_usize(), m.start(), m.end()));
+                }
+            }
         }
     }
 }
@@ -66,67 +68,157 @@ const FOLD: u32 = 0x0020_2020;
 /// log2 of the number of bits of the triple table (32 KiB: stays in the first-level cache).
 const TABLE_BITS: u32 = 18;
 
+/// Entries are looked up by the top bits of their hash: `1 << BUCKET_BITS` buckets.
+const BUCKET_BITS: u32 = 10;
+
+/// Odd multipliers for the triple hash. The filter takes the one under which the chosen
+/// triples share their table bits with the fewest common triples of code, so that a keyword's
+/// triple is not woken by `ion` or `the` landing on the same bit.
+const MULTIPLIERS: [u32; 8] = [
+    0x9E37_79B1,
+    0x85EB_CA6B,
+    0xC2B2_AE35,
+    0x27D4_EB2F,
+    0x1656_67B1,
+    0xD6E8_FEB7,
+    0x2545_F491,
+    0x7FEB_352D,
+];
+
+/// The 4096 most common folded triples of source code and configuration with their frequency:
+/// 4-byte records, three folded bytes and 16 log2 of occurrences per MB, measured on 105 MB of
+/// crate sources (Rust, C, Python, JavaScript, TOML, JSON, YAML, Markdown under
+/// ~/.cargo/registry). Regenerate with `cargo bench --bench matcher -- --write-triples PATH`.
+const COMMON_TRIPLES: &[u8] = include_bytes!("common_triples.bin");
+
+/// Occurrences per MB assumed for a triple rarer than every common one.
+const RARE_TRIPLE_PER_MB: f64 = 20.0;
+
 /// The rare-triple filter.
 #[derive(Debug)]
 pub(crate) struct TripleFilter {
     /// Bit `h` is set when some keyword's folded triple hashes to `h`.
     table: Box<[u64; 1 << (TABLE_BITS - 6)]>,
-    /// (hash of the triple, keyword, offset of the triple in the keyword), sorted.
-    entries: Vec<(u32, usize, usize)>,
+    /// The hash multiplier, one of [`MULTIPLIERS`].
+    multiplier: u32,
+    /// One per keyword (256 per two-byte keyword), sorted by hash.
+    entries: Vec<Entry>,
+    /// `entries[buckets[b]..buckets[b + 1]]` are the entries whose hash has top bits `b`.
+    buckets: Vec<u32>,
     keywords: Vec<Vec<u8>>,
     /// Two-byte keywords, also checked at the very end of a haystack where no triple starts.
     short: Vec<usize>,
 }
 
+/// A keyword's triple in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    /// Hash of the triple.
+    hash: u32,
+    /// Index of the keyword.
+    keyword: u32,
+    /// Offset of the triple in the keyword.
+    offset: u32,
+    /// The keyword's first eight bytes (fewer when it is shorter), each with its 0x20 bit set
+    /// as [`FOLD`] does, and the mask of those bytes: one comparison turns away most of the
+    /// candidates that only share the triple's table bit, before the exact comparison.
+    head: u64,
+    head_mask: u64,
+}
+
+impl Entry {
+    fn new(hash: u32, keyword: usize, offset: usize, bytes: &[u8]) -> Entry {
+        let mut head = [0u8; 8];
+        let mut mask = [0u8; 8];
+        for (i, &byte) in bytes.iter().take(8).enumerate() {
+            head[i] = byte | 0x20;
+            mask[i] = 0xFF;
+        }
+        Entry {
+            hash,
+            keyword: u32::try_from(keyword).expect("fewer than 2^32 keywords"),
+            offset: u32::try_from(offset).expect("keywords shorter than 4 GiB"),
+            head: u64::from_le_bytes(head),
+            head_mask: u64::from_le_bytes(mask),
+        }
+    }
+}
+
 impl TripleFilter {
     fn new(keywords: &[String]) -> TripleFilter {
-        let mut table = Box::new([0u64; 1 << (TABLE_BITS - 6)]);
+        let common = CommonTriples::load();
+        let (multiplier, offsets) = MULTIPLIERS
+            .iter()
+            .map(|&multiplier| {
+                let (cost, offsets) = choose_triples(keywords, &common, multiplier);
+                (cost, multiplier, offsets)
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, multiplier, offsets)| (multiplier, offsets))
+            .expect("MULTIPLIERS is not empty");
+        let hash = |t: u32| hash(t, multiplier);
         let mut entries = Vec::with_capacity(keywords.len());
         let mut short = Vec::new();
-        for (index, keyword) in keywords.iter().enumerate() {
+        for (index, (keyword, offset)) in keywords.iter().zip(offsets).enumerate() {
             let bytes = keyword.as_bytes();
             if bytes.len() == 2 {
                 // Any third byte: one entry per folded value.
                 short.push(index);
                 for third in 0..=255u8 {
-                    entries.push((hash(triple(bytes[0], bytes[1], third)), index, 0));
+                    let h = hash(triple(bytes[0], bytes[1], third));
+                    entries.push(Entry::new(h, index, 0, bytes));
                 }
                 continue;
             }
-            let offset = (0..bytes.len() - 2)
-                .min_by_key(|&at| rank(bytes[at]) + rank(bytes[at + 1]) + rank(bytes[at + 2]))
-                .unwrap_or(0);
-            entries.push((
-                hash(triple(bytes[offset], bytes[offset + 1], bytes[offset + 2])),
-                index,
-                offset,
-            ));
+            let h = hash(triple(bytes[offset], bytes[offset + 1], bytes[offset + 2]));
+            entries.push(Entry::new(h, index, offset, bytes));
         }
         entries.sort_unstable();
         entries.dedup();
-        for &(h, _, _) in &entries {
-            table[(h >> 6) as usize] |= 1 << (h & 63);
+        let mut table = Box::new([0u64; 1 << (TABLE_BITS - 6)]);
+        for entry in &entries {
+            table[(entry.hash >> 6) as usize] |= 1 << (entry.hash & 63);
         }
+        let buckets = (0..=1u32 << BUCKET_BITS)
+            .map(|bucket| {
+                let first =
+                    entries.partition_point(|e| e.hash >> (TABLE_BITS - BUCKET_BITS) < bucket);
+                u32::try_from(first).expect("fewer than 2^32 keyword entries")
+            })
+            .collect();
         TripleFilter {
             table,
+            multiplier,
             entries,
+            buckets,
             keywords: keywords.iter().map(|k| k.as_bytes().to_vec()).collect(),
             short,
         }
     }
 
     fn find_all(&self, hay: &[u8], hits: &mut Vec<Hit>) {
-        let table = &*self.table;
-        for (at, window) in hay.windows(3).enumerate() {
-            let h = hash(triple(window[0], window[1], window[2]));
-            if table[(h >> 6) as usize] & (1 << (h & 63)) != 0 {
+        let (table, multiplier) = (&*self.table, self.multiplier);
+        let is_set = |h: u32| table[(h >> 6) as usize] & (1 << (h & 63)) != 0;
+        // One unaligned four-byte load per position, its fourth byte masked off, is much
+        // cheaper than three byte loads; the last triple has no fourth byte.
+        let last = hay.len().saturating_sub(3);
+        for at in 0..last {
+            let bytes = <[u8; 4]>::try_from(&hay[at..at + 4]).map_or(0, u32::from_le_bytes);
+            let h = hash((bytes & 0x00FF_FFFF) | FOLD, multiplier);
+            if is_set(h) {
                 self.verify(hay, at, h, hits);
+            }
+        }
+        if hay.len() >= 3 {
+            let h = hash(triple(hay[last], hay[last + 1], hay[last + 2]), multiplier);
+            if is_set(h) {
+                self.verify(hay, last, h, hits);
             }
         }
         if let Some(start) = hay.len().checked_sub(2) {
             for &index in &self.short {
                 if hay[start..].eq_ignore_ascii_case(&self.keywords[index]) {
-                    hits.push((index, start, hay.len()));
+                    push_hit(hits, (index, start, hay.len()));
                 }
             }
         }
@@ -134,21 +226,121 @@ impl TripleFilter {
 
     /// Reports the keywords whose triple sits at `at`.
     #[cold]
+    #[inline(never)]
     fn verify(&self, hay: &[u8], at: usize, h: u32, hits: &mut Vec<Hit>) {
-        let first = self.entries.partition_point(|e| e.0 < h);
-        for &(_, index, offset) in self.entries[first..].iter().take_while(|e| e.0 == h) {
-            let keyword = &self.keywords[index];
-            let Some(start) = at.checked_sub(offset) else {
+        let bucket = (h >> (TABLE_BITS - BUCKET_BITS)) as usize;
+        let entries =
+            &self.entries[self.buckets[bucket] as usize..self.buckets[bucket + 1] as usize];
+        for entry in entries.iter().filter(|e| e.hash == h) {
+            let Some(start) = at.checked_sub(entry.offset as usize) else {
                 continue;
             };
+            if let Some(word) = hay.get(start..start + 8) {
+                let word = <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes);
+                if (word | 0x2020_2020_2020_2020) & entry.head_mask != entry.head {
+                    continue;
+                }
+            }
+            let index = entry.keyword as usize;
+            let keyword = &self.keywords[index];
             let end = start + keyword.len();
             if hay
                 .get(start..end)
                 .is_some_and(|found| found.eq_ignore_ascii_case(keyword))
             {
-                hits.push((index, start, end));
+                push_hit(hits, (index, start, end));
             }
         }
+    }
+}
+
+/// Appends a hit, or extends a recent hit of the same keyword that it overlaps: a run of `a`
+/// holds a hit of `aaaaaaaaaaaaaaaaaaaaa` at every byte, and the windows around them are one
+/// window anyway.
+fn push_hit(hits: &mut Vec<Hit>, hit: Hit) {
+    let (keyword, start, end) = hit;
+    for recent in hits.iter_mut().rev().take(4) {
+        if recent.0 == keyword && recent.1 <= start && start < recent.2 {
+            recent.2 = recent.2.max(end);
+            return;
+        }
+    }
+    hits.push(hit);
+}
+
+/// For each keyword, the offset of the triple that stands for it (the one expected to occur
+/// least often, its table bit shared with common triples included), and the expected number of
+/// candidates per MB of all of them.
+fn choose_triples(
+    keywords: &[String],
+    common: &CommonTriples,
+    multiplier: u32,
+) -> (f64, Vec<usize>) {
+    let mut load: std::collections::HashMap<u32, f64> =
+        std::collections::HashMap::with_capacity(common.triples.len());
+    for &(t, per_mb) in &common.triples {
+        *load.entry(hash(t, multiplier)).or_default() += per_mb;
+    }
+    // What a triple's table bit costs: its own occurrences and those of the common triples
+    // hashed to the same bit.
+    let cost = |t: u32| {
+        let own = common.per_mb(t);
+        let shared = load.get(&hash(t, multiplier)).copied().unwrap_or(0.0);
+        own + (shared - common.listed(t)).max(0.0)
+    };
+    let mut total = 0.0;
+    let offsets = keywords
+        .iter()
+        .map(|keyword| {
+            let bytes = keyword.as_bytes();
+            if bytes.len() < 3 {
+                total += (0..=255u8)
+                    .map(|c| cost(triple(bytes[0], bytes[1], c)))
+                    .sum::<f64>();
+                return 0;
+            }
+            let (best, offset) = (0..bytes.len() - 2)
+                .map(|at| (cost(triple(bytes[at], bytes[at + 1], bytes[at + 2])), at))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .unwrap_or((0.0, 0));
+            total += best;
+            offset
+        })
+        .collect();
+    (total, offsets)
+}
+
+/// [`COMMON_TRIPLES`], decoded.
+struct CommonTriples {
+    /// (folded triple, occurrences per MB).
+    triples: Vec<(u32, f64)>,
+    index: std::collections::HashMap<u32, f64>,
+}
+
+impl CommonTriples {
+    fn load() -> CommonTriples {
+        let triples: Vec<(u32, f64)> = COMMON_TRIPLES
+            .chunks_exact(4)
+            .map(|r| (triple(r[0], r[1], r[2]), f64::from(r[3]) / 16.0))
+            .map(|(t, log)| (t, log.exp2()))
+            .collect();
+        let index = triples.iter().copied().collect();
+        CommonTriples { triples, index }
+    }
+
+    /// Occurrences per MB of a listed triple, 0 for others.
+    fn listed(&self, t: u32) -> f64 {
+        self.index.get(&t).copied().unwrap_or(0.0)
+    }
+
+    /// Occurrences per MB of a triple: measured when it is common, else estimated from the
+    /// frequencies of its bytes, at most [`RARE_TRIPLE_PER_MB`].
+    fn per_mb(&self, t: u32) -> f64 {
+        self.index.get(&t).copied().unwrap_or_else(|| {
+            let [a, b, c, _] = t.to_le_bytes();
+            let share = byte_share(a) * byte_share(b) * byte_share(c);
+            (1e6 * share).min(RARE_TRIPLE_PER_MB)
+        })
     }
 }
 
@@ -156,16 +348,43 @@ fn triple(a: u8, b: u8, c: u8) -> u32 {
     u32::from_le_bytes([a, b, c, 0]) | FOLD
 }
 
-/// Fibonacci hashing of a folded triple into [`TABLE_BITS`] bits.
-fn hash(triple: u32) -> u32 {
-    triple.wrapping_mul(0x9E37_79B1) >> (32 - TABLE_BITS)
+/// Multiplicative hashing of a folded triple into [`TABLE_BITS`] bits.
+fn hash(triple: u32, multiplier: u32) -> u32 {
+    triple.wrapping_mul(multiplier) >> (32 - TABLE_BITS)
+}
+
+/// Folded triples with their frequency in `corpus`, most common first, as the records of
+/// [`COMMON_TRIPLES`] (at most `count`): for the benchmark that regenerates the table.
+pub fn common_triples_table(corpus: &[u8], count: usize) -> Vec<u8> {
+    let mut counts = vec![0u32; 1 << 24];
+    for w in corpus.windows(3) {
+        counts[(triple(w[0], w[1], w[2]) & 0xFF_FFFF) as usize] += 1;
+    }
+    let mut ranked: Vec<(u32, u32)> = counts
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| n > 0)
+        .map(|(t, &n)| (n, t as u32))
+        .collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    let mb = corpus.len().max(1) as f64 / 1e6;
+    ranked
+        .into_iter()
+        .take(count)
+        .flat_map(|(n, t)| {
+            let [a, b, c, _] = t.to_le_bytes();
+            let log = (16.0 * (f64::from(n) / mb).log2())
+                .round()
+                .clamp(0.0, 255.0) as u8;
+            [a, b, c, log]
+        })
+        .collect()
 }
 
 /// How common a byte (lower-cased) is in source code and configuration: 255 + 16 log2 of its
 /// frequency in 40 MB of crate sources (Rust, C, Python, JavaScript, TOML, JSON, YAML, Markdown
-/// under ~/.cargo/registry), 0 when absent. On a log scale the sum of ranks orders triples by
-/// the product of their bytes' frequencies, which is what picking a keyword's rarest triple
-/// needs.
+/// under ~/.cargo/registry), 0 when absent: how often a triple that is not in
+/// [`COMMON_TRIPLES`] is expected, from the product of its bytes' frequencies.
 #[rustfmt::skip]
 const BYTE_RANK: [u8; 256] = [
       0,   0,   0,   0,   0,   0,   0,   0,   0,  93, 174,   0,   0,  35,   0,   0,
@@ -186,8 +405,15 @@ const BYTE_RANK: [u8; 256] = [
      77,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   0,   0,   0,
 ];
 
-fn rank(byte: u8) -> u32 {
-    u32::from(BYTE_RANK[usize::from(byte.to_ascii_lowercase())])
+/// The share of the bytes of code that fold to `folded` (both cases of a letter, `_` and DEL,
+/// ...), from [`BYTE_RANK`].
+fn byte_share(folded: u8) -> f64 {
+    let share = |byte: u8| match BYTE_RANK[usize::from(byte)] {
+        0 => 0.0,
+        rank => ((f64::from(rank) - 255.0) / 16.0).exp2(),
+    };
+    let other = folded & !0x20;
+    share(folded) + if other == folded { 0.0 } else { share(other) }
 }
 
 #[cfg(test)]
@@ -247,6 +473,33 @@ mod tests {
                 "aws"
             ]
         );
+    }
+
+    #[test]
+    fn overlapping_occurrences_of_one_keyword_are_one_hit() {
+        let keywords = vec!["aaaa".to_string(), "ab".to_string()];
+        let mut with_single = keywords.clone();
+        with_single.push("q".into());
+        for finder in [
+            KeywordFinder::new(&keywords),
+            KeywordFinder::new(&with_single),
+        ] {
+            // A run of nine: one hit over all of it; "ab" after it is another keyword.
+            assert_eq!(
+                all_hits(&finder, b"xAaaaaaaaAb aaaa aaaa"),
+                [(0, 1, 10), (1, 9, 11), (0, 12, 16), (0, 17, 21)]
+            );
+        }
+    }
+
+    #[test]
+    fn triples_common_in_code_are_not_chosen_to_stand_for_a_keyword() {
+        // `ver` (version, server) is far more common than `rce` or `cel`.
+        let filter = TripleFilter::new(&["vercel".to_string()]);
+        assert_ne!(filter.entries[0].offset, 0);
+        let common = CommonTriples::load();
+        assert!(common.per_mb(triple(b'v', b'e', b'r')) > 100.0);
+        assert!(common.per_mb(triple(b'q', b'x', b'z')) <= RARE_TRIPLE_PER_MB);
     }
 
     #[test]

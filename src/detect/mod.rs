@@ -11,6 +11,8 @@ mod compile;
 mod keywords;
 mod placeholder;
 mod rule_test;
+mod runs;
+mod shape;
 mod window;
 
 use crate::rules::{Rule, RuleKind, RuleSet};
@@ -18,10 +20,12 @@ use crate::token::entropy::shannon;
 use compile::{Compiled, TextRule};
 use keywords::KeywordFinder;
 use regex_automata::Input;
+use runs::RunFinder;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+pub use keywords::common_triples_table;
 pub use rule_test::{RuleFailure, RuleTestReport, test_rules};
 
 /// How far apart a match and the keyword hit that found it can be, at most, in bytes. A caller
@@ -48,6 +52,8 @@ pub struct Matcher {
     keywords: Option<KeywordFinder>,
     /// For each keyword (automaton pattern id), the rules it wakes.
     keyword_rules: Vec<Vec<usize>>,
+    /// Each distinct `run:` prefilter, with the rules it wakes.
+    runs: Vec<(RunFinder, Vec<usize>)>,
     /// Indices of the path rules.
     path_rules: Vec<usize>,
     /// Each rule's regexes, compiled on first use.
@@ -68,9 +74,19 @@ impl Matcher {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut path_rules = Vec::new();
+        let mut run_prefilters: Vec<(&crate::rules::RunPrefilter, Vec<usize>)> = Vec::new();
         for (index, rule) in rules.rules().iter().enumerate() {
-            if matches!(rule.kind, RuleKind::Path(_)) {
-                path_rules.push(index);
+            match &rule.kind {
+                RuleKind::Path(_) => path_rules.push(index),
+                RuleKind::Pattern(pattern) => {
+                    if let Some(run) = &pattern.run {
+                        match run_prefilters.iter_mut().find(|(r, _)| *r == run) {
+                            Some((_, woken)) => woken.push(index),
+                            None => run_prefilters.push((run, vec![index])),
+                        }
+                    }
+                }
+                RuleKind::Token(_) => {}
             }
             for keyword in &rule.keywords {
                 match keywords.iter().position(|k| k == keyword) {
@@ -83,12 +99,17 @@ impl Matcher {
             }
         }
         let keywords = (!keywords.is_empty()).then(|| KeywordFinder::new(&keywords));
+        let runs = run_prefilters
+            .into_iter()
+            .map(|(run, woken)| (RunFinder::new(run), woken))
+            .collect();
         let compiled = rules.rules().iter().map(|_| OnceLock::new()).collect();
         let ranks = rules.rules().iter().map(rank).collect();
         Matcher {
             rules,
             keywords,
             keyword_rules,
+            runs,
             path_rules,
             compiled,
             ranks,
@@ -106,15 +127,22 @@ impl Matcher {
     /// checksum, then token rules and pattern rules with a checksum, then pattern rules, then
     /// rules whose id starts with `generic-`; ties go to the longer span, then the earlier rule).
     pub fn scan(&self, bytes: &[u8]) -> Vec<Match> {
-        let Some(finder) = &self.keywords else {
-            return Vec::new();
-        };
-        let mut keyword_hits = Vec::new();
-        finder.find_all(bytes, &mut keyword_hits);
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
-        for (keyword, start, end) in keyword_hits {
-            for &rule in &self.keyword_rules[keyword] {
-                hits.push((rule, start, end));
+        if let Some(finder) = &self.keywords {
+            let mut keyword_hits = Vec::new();
+            finder.find_all(bytes, &mut keyword_hits);
+            for (keyword, start, end) in keyword_hits {
+                for &rule in &self.keyword_rules[keyword] {
+                    hits.push((rule, start, end));
+                }
+            }
+        }
+        let mut run_hits = Vec::new();
+        for (finder, woken) in &self.runs {
+            run_hits.clear();
+            finder.find_all(bytes, &mut run_hits);
+            for &(start, end) in &run_hits {
+                hits.extend(woken.iter().map(|&rule| (rule, start, end)));
             }
         }
         if hits.is_empty() {
@@ -131,11 +159,36 @@ impl Matcher {
             };
             spans.clear();
             spans.extend(group.iter().map(|&(_, start, end)| (start, end)));
-            for window in window::windows(bytes, &spans, text.reach, text.line_wide) {
+            let windows = if text.line_bound {
+                let reach = if text.bounded {
+                    text.reach
+                } else {
+                    compile::MAX_REACH
+                };
+                window::line_windows(bytes, &spans, reach)
+            } else {
+                window::windows(bytes, &spans, text.reach, text.line_wide)
+            };
+            for window in windows {
                 self.scan_window(rule, text, bytes, window, &mut found);
             }
         }
         resolve_overlaps(found, &self.ranks)
+    }
+
+    /// Number of prefilter hits in `bytes` (keyword occurrences and `run:` runs): the
+    /// prefilter pass alone, running no rule. For benchmarks (`benches/matcher.rs`), to tell
+    /// the prefilter's cost from the rules'.
+    pub fn keyword_hits(&self, bytes: &[u8]) -> usize {
+        let mut hits = Vec::new();
+        if let Some(finder) = &self.keywords {
+            finder.find_all(bytes, &mut hits);
+        }
+        let mut runs = Vec::new();
+        for (finder, _) in &self.runs {
+            finder.find_all(bytes, &mut runs);
+        }
+        hits.len() + runs.len()
     }
 
     /// Indices of the path rules whose regex matches `rel_path` (relative to the scan root,
@@ -179,8 +232,10 @@ impl Matcher {
     ) {
         let kind = &self.rules.rules()[rule].kind;
         let window_end = window.end;
-        // An unbounded match starts in the window but may run on past it (a PEM block).
-        let search_end = if text.bounded {
+        // An unbounded match starts in the window but may run on past it (a PEM block); one on
+        // a single line ends with the line, unless the line is longer than the window.
+        let ends_line = window.end == hay.len() || hay[window.end - 1] == b'\n';
+        let search_end = if text.bounded || (text.line_bound && ends_line) {
             window.end
         } else {
             window.end.saturating_add(compile::MAX_REACH).min(hay.len())

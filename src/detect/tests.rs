@@ -282,3 +282,32 @@ fn the_matcher_is_shared_across_threads() {
         }
     });
 }
+
+#[test]
+fn the_builtin_rules_woken_most_often_run_on_their_keyword_lines_only() {
+    // Their keywords are common words of code (`token`, `password`, `://`), so a window as
+    // wide as their longest match around every hit would cost more than the rest together.
+    let rules = RuleSet::builtin().unwrap();
+    for id in [
+        "generic-password-quoted",
+        "generic-password-unquoted",
+        "generic-password-yaml",
+        "generic-secret-quoted",
+        "generic-secret-unquoted",
+        "generic-secret-yaml",
+        "generic-dockerfile-secret",
+        "generic-xml-secret",
+        "generic-url-credentials",
+        "database-url-password",
+        "tokhyg-key",
+        "github-pat-classic",
+    ] {
+        let rule = rules
+            .get(id)
+            .unwrap_or_else(|| panic!("no built-in rule {id}"));
+        let Ok(compile::Compiled::Text(text)) = compile::compile(rule) else {
+            panic!("{id} does not compile to a text rule");
+        };
+        assert!(text.line_bound, "{id} is not line-bound");
+    }
+}

@@ -27,6 +27,24 @@ pub(crate) fn windows(
     merged
 }
 
+/// Merged windows for a rule whose matches contain a keyword hit and lie on one line (see
+/// [`super::shape`]): each hit's line, with the line feeds around it (a match may begin or end
+/// on one), cut to `reach` bytes either side of the hit.
+pub(crate) fn line_windows(hay: &[u8], hits: &[(usize, usize)], reach: usize) -> Vec<Range<usize>> {
+    let mut merged: Vec<Range<usize>> = hits
+        .iter()
+        .map(|&(start, end)| {
+            let floor = start.saturating_sub(reach);
+            let from = memchr::memrchr(b'\n', &hay[floor..start]).map_or(floor, |i| floor + i);
+            let ceiling = end.saturating_add(reach).min(hay.len());
+            let to = memchr::memchr(b'\n', &hay[end..ceiling]).map_or(ceiling, |i| end + i + 1);
+            from..to
+        })
+        .collect();
+    merge_in_place(&mut merged);
+    merged
+}
+
 /// Moves the start back to its line's start and the end forward past its line's end, each by
 /// at most [`MAX_REACH`] bytes.
 fn widen_to_lines(hay: &[u8], window: Range<usize>) -> Range<usize> {
@@ -65,6 +83,19 @@ mod tests {
         assert_eq!(windows(&hay, &[(2, 4), (15, 17)], 5, false), [0..9, 10..22]);
         assert_eq!(windows(&hay, &[(2, 4), (12, 14)], 5, false), vec![0..19]);
         assert_eq!(windows(&hay, &[(95, 98)], 5, false), vec![90..100]);
+    }
+
+    #[test]
+    fn line_windows_hold_the_hit_lines_and_their_line_feeds() {
+        let hay = b"first line\nthe key = value here\nlast line\n";
+        let key = hay.windows(3).position(|w| w == b"key").unwrap();
+        let window = line_windows(hay, &[(key, key + 3)], 100);
+        assert_eq!(&hay[window[0].clone()], b"\nthe key = value here\n");
+        let cut = line_windows(hay, &[(key, key + 3)], 2);
+        assert_eq!(&hay[cut[0].clone()], b"e key =");
+        assert_eq!(line_windows(b"key", &[(0, 3)], 100), vec![0..3]);
+        let two = line_windows(hay, &[(0, 5), (key, key + 3)], 100);
+        assert_eq!(two, vec![0..hay.len() - 10]);
     }
 
     #[test]

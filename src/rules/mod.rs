@@ -61,6 +61,24 @@ pub struct PatternRule {
     pub checksum: Option<Checksum>,
     /// Regexes on the secret; a secret matching one of them is a placeholder.
     pub allow: Vec<String>,
+    /// What wakes the rule instead of keywords, for a secret with no literal in it.
+    pub run: Option<RunPrefilter>,
+}
+
+/// The `run:` of a pattern rule that has no literal to look for (tokhyg's own keys: any prefix,
+/// then a long base62 body): the rule runs around every maximal run of at least `min_length`
+/// characters of `alphabet`, right after one of the `preceded_by` bytes if any are given. Every
+/// match of its regex must contain such a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunPrefilter {
+    /// The ASCII bytes of the run (the alphabet's characters).
+    pub bytes: Vec<u8>,
+    /// Name of the alphabet as written (`base62`, `custom:...`), for messages.
+    pub alphabet: String,
+    /// The shortest run that wakes the rule.
+    pub min_length: usize,
+    /// Bytes one of which must come right before the run; empty for any (or none).
+    pub preceded_by: Vec<u8>,
 }
 
 /// A path rule.

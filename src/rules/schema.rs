@@ -1,7 +1,7 @@
 //! The YAML schema of a rules document (serde), and its validation into [`Rule`]s. Every error
 //! names the file and the rule, and says what the schema expects.
 
-use super::{PathRule, PatternRule, Rule, RuleKind};
+use super::{PathRule, PatternRule, Rule, RuleKind, RunPrefilter};
 use crate::token::alphabet::Alphabet;
 use crate::token::checksum::Checksum;
 use crate::token::format::TokenFormat;
@@ -29,6 +29,7 @@ pub(crate) struct RawRule {
     min_entropy: Option<f64>,
     checksum: Option<String>,
     allow: Option<Vec<String>>,
+    run: Option<RawRun>,
     path: Option<String>,
     #[serde(default)]
     examples: Vec<String>,
@@ -46,6 +47,20 @@ struct RawToken {
     length: usize,
     checksum: Option<String>,
 }
+
+/// The `run:` mapping of a pattern rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRun {
+    alphabet: String,
+    min_length: usize,
+    #[serde(default)]
+    preceded_by: String,
+}
+
+/// Shortest `run: min_length` accepted: shorter runs of letters and digits are in every line of
+/// code, and a rule woken by them would run everywhere.
+const MIN_RUN_LENGTH: usize = 16;
 
 /// Parses a whole rules document.
 pub(crate) fn parse_rules_document(text: &str, origin: &str) -> anyhow::Result<Vec<Rule>> {
@@ -117,6 +132,11 @@ fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
             &raw.allow,
             "token",
         )?;
+        if raw.run.is_some() {
+            bail!(
+                "`run` belongs to pattern rules; a token rule is found by its prefix or `keywords`"
+            );
+        }
         let format = token_format(token)?;
         let keywords = if !keywords.is_empty() {
             keywords
@@ -127,8 +147,13 @@ fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
         };
         (RuleKind::Token(format), keywords)
     } else if let Some(pattern) = raw.pattern {
-        if keywords.is_empty() {
-            bail!("a pattern rule needs `keywords`: lower-case literals its regex is run near");
+        let run = raw.run.map(run_prefilter).transpose()?;
+        match (keywords.is_empty(), run.is_some()) {
+            (true, false) => bail!(
+                "a pattern rule needs `keywords`: lower-case literals its regex is run near (or, with no literal to look for, a `run`)"
+            ),
+            (false, true) => bail!("a pattern rule takes `keywords` or `run`, not both"),
+            _ => {}
         }
         if let Some(entropy) = raw.min_entropy
             && !(0.0..=8.0).contains(&entropy)
@@ -142,6 +167,7 @@ fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
             min_entropy: raw.min_entropy,
             checksum,
             allow: raw.allow.unwrap_or_default(),
+            run,
         };
         (RuleKind::Pattern(rule), keywords)
     } else if let Some(path) = raw.path {
@@ -152,8 +178,8 @@ fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
             &raw.allow,
             "path",
         )?;
-        if !keywords.is_empty() {
-            bail!("a path rule takes no `keywords`");
+        if !keywords.is_empty() || raw.run.is_some() {
+            bail!("a path rule takes no `keywords` or `run`");
         }
         (RuleKind::Path(PathRule { pattern: path }), Vec::new())
     } else {
@@ -241,6 +267,39 @@ fn token_format(token: RawToken) -> anyhow::Result<TokenFormat> {
         alphabet,
         length: token.length,
         checksum,
+    })
+}
+
+fn run_prefilter(run: RawRun) -> anyhow::Result<RunPrefilter> {
+    let alphabet = match run.alphabet.strip_prefix("custom:") {
+        Some(chars) => Alphabet::custom(chars),
+        None => Alphabet::named(&run.alphabet),
+    }
+    .with_context(|| format!("`run: alphabet: {}`", run.alphabet))?;
+    let Some(bytes) = alphabet.ascii_bytes() else {
+        bail!("`run: alphabet` must be ASCII characters");
+    };
+    if run.min_length < MIN_RUN_LENGTH {
+        bail!(
+            "`run: min_length: {}` is too short to prefilter anything: at least {MIN_RUN_LENGTH}",
+            run.min_length
+        );
+    }
+    if !run.preceded_by.is_ascii() {
+        bail!("`run: preceded_by` must be ASCII characters");
+    }
+    let preceded_by = run.preceded_by.into_bytes();
+    if let Some(&inside) = preceded_by.iter().find(|b| bytes.contains(b)) {
+        bail!(
+            "`run: preceded_by` holds `{}`, a character of the run's alphabet: a run is as long as it goes, so it is never preceded by one",
+            char::from(inside)
+        );
+    }
+    Ok(RunPrefilter {
+        bytes,
+        alphabet: run.alphabet,
+        min_length: run.min_length,
+        preceded_by,
     })
 }
 
@@ -332,6 +391,22 @@ mod tests {
                 "unknown field",
             ),
             ("rules:\n  - {id: a, title: '', path: x}\n", "title"),
+            (
+                "rules:\n  - {id: a, title: T, run: {alphabet: base62, min_length: 8}, pattern: x}\n",
+                "too short",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, run: {alphabet: base62, min_length: 20, preceded_by: '_a'}, pattern: x}\n",
+                "holds `a`",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [k], run: {alphabet: hex, min_length: 20}, pattern: x}\n",
+                "not both",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, run: {alphabet: hex, min_length: 20}, token: {prefix: p_, alphabet: hex, length: 8}}\n",
+                "belongs to pattern rules",
+            ),
             ("rulez: []\n", "rules:"),
         ];
         for (yaml, expected) in cases {
