@@ -2,88 +2,16 @@
 //! history, ranges, bare/shallow/worktree/packed-refs repositories, submodules, large blobs,
 //! missing objects.
 
+#[path = "support/git_repo.rs"]
+mod git_repo;
+
 use assert_cmd::Command;
+use git_repo::{GitRepo, SECRET_A, SECRET_B, SECRET_C, TEST_RULES, git_in};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tempfile::TempDir;
 
-/// A rule of the test's own, so the tests do not depend on the built-in rule set.
-const RULES: &str = "rules:
-  - id: tkh-test-token
-    title: tokhyg test token
-    token:
-      prefix: tkhtest_
-      alphabet: hex
-      length: 32
-    examples: ['key = tkhtest_3f9a1c7e5b2d4f608a1b3c5d7e9f0a2b']
-    negative_examples: ['tkhtest_short']
-";
-
-/// Distinct well-formed test secrets.
-const SECRET_A: &str = "tkhtest_3f9a1c7e5b2d4f608a1b3c5d7e9f0a2b";
-const SECRET_B: &str = "tkhtest_0123456789abcdef0123456789abcdef";
-const SECRET_C: &str = "tkhtest_fedcba9876543210fedcba9876543210";
-
-struct Repo {
-    _tmp: TempDir,
-    dir: PathBuf,
-    rules: PathBuf,
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-impl Repo {
-    fn new() -> Repo {
-        let tmp = TempDir::new().expect("temp dir");
-        let dir = tmp.path().join("repo");
-        std::fs::create_dir(&dir).expect("mkdir");
-        let rules = tmp.path().join("rules.yaml");
-        std::fs::write(&rules, RULES).expect("rules");
-        git(&dir, &["init", "-q", "-b", "main"]);
-        for (key, value) in [
-            ("user.name", "Ada Lovelace"),
-            ("user.email", "ada@example.com"),
-            ("commit.gpgsign", "false"),
-            ("protocol.file.allow", "always"),
-        ] {
-            git(&dir, &["config", key, value]);
-        }
-        Repo {
-            _tmp: tmp,
-            dir,
-            rules,
-        }
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let file = self.dir.join(path);
-        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
-        std::fs::write(file, text).expect("write");
-    }
-
-    fn commit(&self, message: &str) -> String {
-        git(&self.dir, &["add", "-A"]);
-        git(&self.dir, &["commit", "-q", "--allow-empty", "-m", message]);
-        git(&self.dir, &["rev-parse", "HEAD"])
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        git(&self.dir, args)
-    }
-
+impl GitRepo {
     /// Runs `tokhyg scan --history ARGS --format json` in `dir`; returns exit code, findings,
     /// stderr.
     fn scan_in(&self, dir: &Path, args: &[&str]) -> (i32, Vec<Value>, String) {
@@ -142,7 +70,7 @@ fn places(findings: &[Value]) -> Vec<(String, String)> {
 
 #[test]
 fn secret_deleted_later_is_found_once_at_the_commit_that_introduced_it() {
-    let repo = Repo::new();
+    let repo = GitRepo::new(TEST_RULES);
     repo.write("README", "hello\n");
     repo.commit("start");
     repo.write("config/app.env", &format!("# keys\nAPI_KEY={SECRET_A}\n"));
@@ -189,7 +117,7 @@ fn secret_deleted_later_is_found_once_at_the_commit_that_introduced_it() {
 
 #[test]
 fn occurrences_count_every_place_holding_the_secret_in_every_format() {
-    let repo = Repo::new();
+    let repo = GitRepo::new(TEST_RULES);
     repo.write("a.env", &format!("KEY={SECRET_A}\n"));
     repo.write("lonely.env", &format!("KEY={SECRET_B}\n"));
     let first = repo.commit("one");
@@ -248,7 +176,7 @@ fn occurrences_count_every_place_holding_the_secret_in_every_format() {
 
 #[test]
 fn renamed_file_side_branch_tag_and_merge_resolution_are_all_found() {
-    let repo = Repo::new();
+    let repo = GitRepo::new(TEST_RULES);
     repo.write("a.txt", &format!("token = {SECRET_A}\n"));
     let first = repo.commit("add a");
     repo.git(&["mv", "a.txt", "b.txt"]);
@@ -296,7 +224,7 @@ fn renamed_file_side_branch_tag_and_merge_resolution_are_all_found() {
 
 #[test]
 fn a_range_finds_only_what_the_range_added() {
-    let repo = Repo::new();
+    let repo = GitRepo::new(TEST_RULES);
     repo.write("old.txt", &format!("old = {SECRET_A}\n"));
     let base = repo.commit("base");
     repo.write("old.txt", &format!("old = {SECRET_A}\nmore\n"));
@@ -321,7 +249,7 @@ fn a_range_finds_only_what_the_range_added() {
 
 #[test]
 fn bare_repository_packed_refs_and_linked_worktree() {
-    let repo = Repo::new();
+    let repo = GitRepo::new(TEST_RULES);
     repo.write("a.txt", &format!("k = {SECRET_A}\n"));
     repo.commit("one");
     repo.git(&["branch", "other"]);
@@ -330,9 +258,9 @@ fn bare_repository_packed_refs_and_linked_worktree() {
     let (code, findings, _) = repo.scan(&[]);
     assert_eq!((code, findings.len()), (1, 1));
 
-    let bare = repo._tmp.path().join("bare.git");
-    git(
-        repo._tmp.path(),
+    let bare = repo.tmp.path().join("bare.git");
+    git_in(
+        repo.tmp.path(),
         &[
             "clone",
             "-q",
@@ -344,7 +272,7 @@ fn bare_repository_packed_refs_and_linked_worktree() {
     let (code, findings, stderr) = repo.scan_in(&bare, &[]);
     assert_eq!((code, findings.len()), (1, 1), "{stderr}");
 
-    let worktree = repo._tmp.path().join("wt");
+    let worktree = repo.tmp.path().join("wt");
     repo.git(&[
         "worktree",
         "add",
@@ -358,18 +286,18 @@ fn bare_repository_packed_refs_and_linked_worktree() {
 
 #[test]
 fn shallow_clone_is_scanned_with_a_warning() {
-    let repo = Repo::new();
+    let repo = GitRepo::new(TEST_RULES);
     repo.write("a.txt", &format!("k = {SECRET_A}\n"));
     repo.commit("old secret");
     std::fs::remove_file(repo.dir.join("a.txt")).expect("rm");
     repo.write("b.txt", &format!("k = {SECRET_B}\n"));
     repo.commit("new secret");
     let url = format!("file://{}", repo.dir.display());
-    git(
-        repo._tmp.path(),
+    git_in(
+        repo.tmp.path(),
         &["clone", "-q", "--depth", "1", &url, "shallow"],
     );
-    let (code, findings, stderr) = repo.scan_in(&repo._tmp.path().join("shallow"), &[]);
+    let (code, findings, stderr) = repo.scan_in(&repo.tmp.path().join("shallow"), &[]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(places(&findings).len(), 1);
     assert_eq!(findings[0]["path"], "b.txt");
@@ -378,8 +306,8 @@ fn shallow_clone_is_scanned_with_a_warning() {
 
 #[test]
 fn submodules_are_not_followed_and_large_blobs_are_scanned() {
-    let repo = Repo::new();
-    let sub = Repo::new();
+    let repo = GitRepo::new(TEST_RULES);
+    let sub = GitRepo::new(TEST_RULES);
     sub.write("inside.txt", &format!("k = {SECRET_C}\n"));
     sub.commit("sub");
     let sub_url = format!("file://{}", sub.dir.display());
@@ -412,7 +340,7 @@ fn submodules_are_not_followed_and_large_blobs_are_scanned() {
 
 #[test]
 fn missing_object_is_named_after_reporting_what_was_scanned() {
-    let repo = Repo::new();
+    let repo = GitRepo::new(TEST_RULES);
     repo.write("a.txt", &format!("k = {SECRET_A}\n"));
     repo.write("b.txt", "will go missing\n");
     repo.commit("one");
@@ -443,7 +371,7 @@ fn not_a_repository_and_bad_range_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not in a git repository"));
 
-    let repo = Repo::new();
+    let repo = GitRepo::new(TEST_RULES);
     repo.write("a.txt", "x\n");
     repo.commit("one");
     let (code, _, stderr) = repo.scan(&["no-such-branch..HEAD"]);

@@ -7,6 +7,7 @@
 mod hook_repo;
 
 use assert_cmd::Command;
+use hook_repo::git_repo::add_linked_worktree;
 use hook_repo::{HookRepo, SECRET, path_with_tokhyg, printed};
 use std::path::{Path, PathBuf};
 
@@ -222,14 +223,7 @@ fn core_hooks_path_is_respected_relative_to_the_work_tree() {
 fn a_linked_worktree_installs_into_the_shared_hooks_directory() {
     let repo = HookRepo::new();
     let linked = repo.tmp.path().join("linked");
-    repo.git(&[
-        "worktree",
-        "add",
-        "-q",
-        "-b",
-        "side",
-        linked.to_str().expect("utf-8"),
-    ]);
+    add_linked_worktree(&repo.dir, &linked);
     let out = hook(&linked, &["install"]);
     assert!(out.status.success(), "{}", printed(&out));
     assert!(default_hook(&repo).is_file());

@@ -2,45 +2,29 @@
 //! added lines only, first commit, renames, deletions, binary files and key stores,
 //! submodules, merges with and without conflicts, odd paths, `GIT_INDEX_FILE`, suppressions.
 
+#[path = "support/git_repo.rs"]
+mod git_repo;
+
 use assert_cmd::Command;
+use git_repo::{
+    GitRepo, SECRET_A, SECRET_B, SECRET_C, TEST_RULES, add_linked_worktree, git_in, init_repo,
+};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tempfile::TempDir;
 
-/// Rules of the test's own, so the tests do not depend on the built-in rule set.
-const RULES: &str = r#"rules:
-  - id: tkh-test-token
-    title: tokhyg test token
-    token:
-      prefix: tkhtest_
-      alphabet: hex
-      length: 32
-    examples: ['key = tkhtest_3f9a1c7e5b2d4f608a1b3c5d7e9f0a2b']
-    negative_examples: ['tkhtest_short']
-  - id: tkh-test-keystore
+/// A key-store rule of the test's own, beside the shared test token rule, so the tests do not
+/// depend on the built-in rule set.
+const KEYSTORE_RULE: &str = r#"  - id: tkh-test-keystore
     title: test key store
     path: '(^|/)[^/]+\.tkhstore$'
     examples: ['certs/server.tkhstore']
     negative_examples: ['docs/tkhstore-format.md']
 "#;
 
-const SECRET_A: &str = "tkhtest_3f9a1c7e5b2d4f608a1b3c5d7e9f0a2b";
-const SECRET_B: &str = "tkhtest_0123456789abcdef0123456789abcdef";
-const SECRET_C: &str = "tkhtest_fedcba9876543210fedcba9876543210";
-
-fn git_in(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+/// A repository whose rule file holds both test rules.
+fn new_repo() -> GitRepo {
+    GitRepo::new(&format!("{TEST_RULES}{KEYSTORE_RULE}"))
 }
 
 /// What one scan printed.
@@ -65,42 +49,7 @@ impl Outcome {
     }
 }
 
-struct Repo {
-    tmp: TempDir,
-    dir: PathBuf,
-    rules: PathBuf,
-}
-
-impl Repo {
-    fn new() -> Repo {
-        let tmp = TempDir::new().expect("temp dir");
-        let dir = tmp.path().join("repo");
-        std::fs::create_dir(&dir).expect("mkdir");
-        let rules = tmp.path().join("rules.yaml");
-        std::fs::write(&rules, RULES).expect("rules");
-        init(&dir);
-        Repo { tmp, dir, rules }
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        self.write_bytes(path, text.as_bytes());
-    }
-
-    fn write_bytes(&self, path: &str, bytes: &[u8]) {
-        let file = self.dir.join(path);
-        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
-        std::fs::write(file, bytes).expect("write");
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        git_in(&self.dir, args)
-    }
-
-    fn commit_all(&self, message: &str) {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "--no-verify", "-m", message]);
-    }
-
+impl GitRepo {
     /// `tokhyg scan --staged --format json ARGS` in `dir`, with extra environment.
     fn scan_with(&self, dir: &Path, env: &[(&str, &Path)], args: &[&str]) -> Outcome {
         let mut command = Command::cargo_bin("tokhyg").expect("binary");
@@ -129,25 +78,13 @@ impl Repo {
     }
 }
 
-fn init(dir: &Path) {
-    git_in(dir, &["init", "-q", "-b", "main"]);
-    for (key, value) in [
-        ("user.name", "Ada Lovelace"),
-        ("user.email", "ada@example.com"),
-        ("commit.gpgsign", "false"),
-        ("protocol.file.allow", "always"),
-    ] {
-        git_in(dir, &["config", key, value]);
-    }
-}
-
 fn place(path: &str, line: u64) -> (String, u64) {
     (path.to_owned(), line)
 }
 
 #[test]
 fn first_commit_reports_a_staged_secret_redacted_with_how_to_fix_it() {
-    let repo = Repo::new();
+    let repo = new_repo();
     repo.write("config/app.env", &format!("# keys\nAPI_KEY={SECRET_A}\n"));
     repo.write("README", "hello\n");
     repo.git(&["add", "-A"]);
@@ -199,9 +136,9 @@ fn first_commit_reports_a_staged_secret_redacted_with_how_to_fix_it() {
 
 #[test]
 fn the_index_is_scanned_not_the_work_tree() {
-    let repo = Repo::new();
+    let repo = new_repo();
     repo.write("README", "hello\n");
-    repo.commit_all("start");
+    repo.commit("start");
 
     // Staged secret, hidden by an unstaged edit: still blocked.
     repo.write("app.py", &format!("TOKEN = '{SECRET_A}'\n"));
@@ -229,10 +166,10 @@ fn the_index_is_scanned_not_the_work_tree() {
 
 #[test]
 fn only_added_or_changed_lines_block_unless_all_lines() {
-    let repo = Repo::new();
+    let repo = new_repo();
     let old = format!("line 1\nold = {SECRET_A}\nline 3\nline 4\nline 5\n");
     repo.write("settings.ini", &old);
-    repo.commit_all("an old leak");
+    repo.commit("an old leak");
 
     // An unrelated edit in the same file does not report the old leak...
     repo.write("settings.ini", &format!("{old}line 6\n"));
@@ -265,12 +202,12 @@ fn only_added_or_changed_lines_block_unless_all_lines() {
 
 #[test]
 fn renames_deletions_and_mode_changes_add_nothing() {
-    let repo = Repo::new();
+    let repo = new_repo();
     let body: String = (1..=20).map(|i| format!("line {i}\n")).collect();
     repo.write("a.txt", &format!("{body}key = {SECRET_A}\n"));
     repo.write("gone.txt", &format!("key = {SECRET_B}\n"));
     repo.write("run.sh", &format!("export K={SECRET_C}\n"));
-    repo.commit_all("start");
+    repo.commit("start");
 
     std::fs::create_dir(repo.dir.join("renamed dir")).expect("mkdir");
     repo.git(&["mv", "a.txt", "renamed dir/b.txt"]);
@@ -297,7 +234,7 @@ fn renames_deletions_and_mode_changes_add_nothing() {
 
 #[test]
 fn binary_files_are_not_read_but_key_stores_are_reported_when_new_or_changed() {
-    let repo = Repo::new();
+    let repo = new_repo();
     let mut binary = b"\x00\x01\x02PK".to_vec();
     binary.extend_from_slice(format!("key = {SECRET_A}\n").as_bytes());
     repo.write_bytes("blob.bin", &binary);
@@ -310,12 +247,12 @@ fn binary_files_are_not_read_but_key_stores_are_reported_when_new_or_changed() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(out.places(), [place("certs/server.tkhstore", 1)]);
     assert_eq!(out.findings[0]["rule"], "tkh-test-keystore");
-    repo.commit_all("keys");
+    repo.commit("keys");
 
     // Renamed unchanged to another key-store name: the same rule matched it before.
     repo.git(&["mv", "certs/server.tkhstore", "certs/old.tkhstore"]);
     assert_eq!(repo.scan(&[]).code, 0);
-    repo.commit_all("rename");
+    repo.commit("rename");
 
     // A new key in the same file is a new key store.
     repo.write_bytes(
@@ -329,15 +266,15 @@ fn binary_files_are_not_read_but_key_stores_are_reported_when_new_or_changed() {
 
 #[test]
 fn submodules_are_skipped() {
-    let repo = Repo::new();
+    let repo = new_repo();
     let sub = repo.tmp.path().join("sub");
     std::fs::create_dir(&sub).expect("mkdir");
-    init(&sub);
+    init_repo(&sub);
     std::fs::write(sub.join("leak.txt"), format!("key = {SECRET_A}\n")).expect("write");
     git_in(&sub, &["add", "-A"]);
     git_in(&sub, &["commit", "-q", "-m", "sub"]);
     repo.write("README", "hello\n");
-    repo.commit_all("start");
+    repo.commit("start");
 
     let url = sub.to_str().expect("utf-8 temp path");
     repo.git(&[
@@ -355,17 +292,17 @@ fn submodules_are_skipped() {
 
 #[test]
 fn a_merge_reports_what_the_resolution_adds_not_what_the_branch_brought() {
-    let repo = Repo::new();
+    let repo = new_repo();
     repo.write("shared.txt", "base\n");
     repo.write("both.txt", "one\ntwo\n");
-    repo.commit_all("base");
+    repo.commit("base");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.write("feature.txt", &format!("from the branch {SECRET_A}\n"));
     repo.write("both.txt", &format!("one\ntwo\nfeature {SECRET_B}\n"));
-    repo.commit_all("feature work, its own leak");
+    repo.commit("feature work, its own leak");
     repo.git(&["checkout", "-q", "main"]);
     repo.write("main.txt", "main\n");
-    repo.commit_all("main work");
+    repo.commit("main work");
 
     repo.git(&["merge", "-q", "--no-commit", "--no-ff", "feature"]);
     let out = repo.scan(&[]);
@@ -384,15 +321,15 @@ fn a_merge_reports_what_the_resolution_adds_not_what_the_branch_brought() {
 
 #[test]
 fn a_conflicted_merge_names_the_unscanned_paths() {
-    let repo = Repo::new();
+    let repo = new_repo();
     repo.write("c.txt", "base\n");
-    repo.commit_all("base");
+    repo.commit("base");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.write("c.txt", &format!("theirs {SECRET_A}\n"));
-    repo.commit_all("feature");
+    repo.commit("feature");
     repo.git(&["checkout", "-q", "main"]);
     repo.write("c.txt", "ours\n");
-    repo.commit_all("main");
+    repo.commit("main");
     let merge = std::process::Command::new("git")
         .current_dir(&repo.dir)
         .args(["merge", "-q", "feature"])
@@ -418,7 +355,7 @@ fn a_conflicted_merge_names_the_unscanned_paths() {
 #[test]
 fn paths_with_spaces_and_non_utf8_bytes() {
     use std::os::unix::ffi::OsStrExt;
-    let repo = Repo::new();
+    let repo = new_repo();
     let name = std::ffi::OsStr::from_bytes(b"my dir/caf\xe9 \xff.txt");
     let file = repo.dir.join(name);
     std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
@@ -431,7 +368,7 @@ fn paths_with_spaces_and_non_utf8_bytes() {
 
 #[test]
 fn runs_from_a_subdirectory_and_reports_root_relative_paths() {
-    let repo = Repo::new();
+    let repo = new_repo();
     repo.write(
         "src/deep/app.rs",
         &format!("const K: &str = \"{SECRET_A}\";\n"),
@@ -443,9 +380,9 @@ fn runs_from_a_subdirectory_and_reports_root_relative_paths() {
 
 #[test]
 fn honours_git_index_file_like_git_commit_a_does() {
-    let repo = Repo::new();
+    let repo = new_repo();
     repo.write("README", "hello\n");
-    repo.commit_all("start");
+    repo.commit("start");
     repo.write("a.txt", &format!("k = {SECRET_A}\n"));
     // Stage into another index file only; the regular index stays clean.
     let other = repo.tmp.path().join("other-index");
@@ -465,18 +402,11 @@ fn honours_git_index_file_like_git_commit_a_does() {
 
 #[test]
 fn works_in_a_linked_worktree() {
-    let repo = Repo::new();
+    let repo = new_repo();
     repo.write("README", "hello\n");
-    repo.commit_all("start");
+    repo.commit("start");
     let linked = repo.tmp.path().join("linked");
-    repo.git(&[
-        "worktree",
-        "add",
-        "-q",
-        "-b",
-        "side",
-        linked.to_str().expect("utf-8"),
-    ]);
+    add_linked_worktree(&repo.dir, &linked);
     std::fs::write(linked.join("w.txt"), format!("k = {SECRET_A}\n")).expect("write");
     git_in(&linked, &["add", "w.txt"]);
     assert_eq!(repo.scan(&[]).code, 0, "the main worktree's index is clean");
@@ -486,7 +416,7 @@ fn works_in_a_linked_worktree() {
 
 #[test]
 fn allow_comments_and_the_ignore_file_suppress() {
-    let repo = Repo::new();
+    let repo = new_repo();
     repo.write("a.py", &format!("k = '{SECRET_A}'  # tokhyg:allow\n"));
     repo.write("b.txt", &format!("k = {SECRET_B}\n"));
     repo.git(&["add", "-A"]);
@@ -520,7 +450,7 @@ fn errors_outside_a_repository_and_with_paths() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not in a git repository"), "{stderr}");
 
-    let repo = Repo::new();
+    let repo = new_repo();
     let out = Command::cargo_bin("tokhyg")
         .expect("binary")
         .current_dir(&repo.dir)

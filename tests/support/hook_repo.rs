@@ -2,25 +2,19 @@
 //! `tests/precommit_framework.rs`): commits that run real hooks, with a `.tokhyg.yaml` holding a
 //! test rule of its own, so that the tests do not depend on the built-in rules.
 
+#[path = "git_repo.rs"]
+pub mod git_repo;
+
+use git_repo::{SECRET_B, TEST_RULES, init_repo, write_file};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tempfile::TempDir;
 
-/// The repository's `.tokhyg.yaml`. It is committed too, so its example carries an allow
-/// comment (the rule test checks the quoted example, the scan sees the comment on the line).
-pub const CONFIG: &str = "rules:
-  - id: tkh-test-token
-    title: tokhyg test token
-    token:
-      prefix: tkhtest_
-      alphabet: hex
-      length: 32
-    examples: ['key = tkhtest_3f9a1c7e5b2d4f608a1b3c5d7e9f0a2b']  # tokhyg:allow
-    negative_examples: ['tkhtest_short']
-";
+/// The repository's `.tokhyg.yaml`; it is committed too (its example carries an allow comment).
+pub const CONFIG: &str = TEST_RULES;
 
 /// A well-formed secret of the test rule.
-pub const SECRET: &str = "tkhtest_0123456789abcdef0123456789abcdef";
+pub const SECRET: &str = SECRET_B;
 
 /// The tokhyg binary under test.
 pub fn tokhyg_bin() -> PathBuf {
@@ -53,14 +47,7 @@ impl HookRepo {
         let dir = tmp.path().join("repo");
         std::fs::create_dir(&dir).expect("mkdir");
         let repo = HookRepo { tmp, dir };
-        repo.git(&["init", "-q", "-b", "main"]);
-        for (key, value) in [
-            ("user.name", "Ada Lovelace"),
-            ("user.email", "ada@example.com"),
-            ("commit.gpgsign", "false"),
-        ] {
-            repo.git(&["config", key, value]);
-        }
+        init_repo(&repo.dir);
         repo.write("README", "hello\n");
         repo.write(".tokhyg.yaml", CONFIG);
         repo.git(&["add", "-A"]);
@@ -70,9 +57,7 @@ impl HookRepo {
 
     /// Writes a file of the work tree.
     pub fn write(&self, path: &str, text: &str) {
-        let file = self.dir.join(path);
-        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
-        std::fs::write(file, text).expect("write");
+        write_file(&self.dir, path, text.as_bytes());
     }
 
     /// `git ARGS` in the work tree (PATH has tokhyg first), without checking the outcome.
