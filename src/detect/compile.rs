@@ -50,6 +50,8 @@ pub(crate) struct TextRule {
     pub secret_group: usize,
     /// Secrets matching one of these are placeholders.
     pub allow: Vec<meta::Regex>,
+    /// Whole matches matching one of these are not findings.
+    pub allow_match: Vec<meta::Regex>,
     /// For token rules: bytes that may not touch the token on either side (the alphabet and
     /// ASCII alphanumerics), so that a token inside a longer run is not a token.
     pub token_bytes: Option<Box<[bool; 256]>>,
@@ -89,6 +91,7 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
                 line_bound,
                 secret_group: 0,
                 allow: Vec::new(),
+                allow_match: Vec::new(),
                 token_bytes: Some(token_bytes),
             }))
         }
@@ -111,15 +114,8 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
                     "`secret_group: {secret_group}` but the pattern has {groups} capture group(s)"
                 ));
             }
-            let allow = pattern
-                .allow
-                .iter()
-                .map(|source| {
-                    let hir = parse(source, false)
-                        .map_err(|e| format!("invalid `allow` regex `{source}`: {e}"))?;
-                    build(&hir)
-                })
-                .collect::<Result<Vec<_>, String>>()?;
+            let allow = build_all(&pattern.allow, "allow")?;
+            let allow_match = build_all(&pattern.allow_match, "allow_match")?;
             Ok(Compiled::Text(TextRule {
                 regex,
                 reach,
@@ -128,6 +124,7 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
                 line_bound,
                 secret_group,
                 allow,
+                allow_match,
                 token_bytes: None,
             }))
         }
@@ -135,6 +132,19 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
             .map(Compiled::Path)
             .map_err(|e| format!("invalid `path` regex: {e}")),
     }
+}
+
+/// Compiles the regexes of one list field (`allow`, `allow_match`), naming the field and the
+/// regex when one is invalid.
+fn build_all(sources: &[String], field: &str) -> Result<Vec<meta::Regex>, String> {
+    sources
+        .iter()
+        .map(|source| {
+            let hir = parse(source, false)
+                .map_err(|e| format!("invalid `{field}` regex `{source}`: {e}"))?;
+            build(&hir)
+        })
+        .collect()
 }
 
 /// Parses with the schema's conventions: bytes, not text (a match may hold invalid UTF-8);

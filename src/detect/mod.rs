@@ -8,6 +8,8 @@
 //! of its keywords is hit.
 
 mod compile;
+mod identifier;
+mod jwt;
 mod keywords;
 mod placeholder;
 mod rule_test;
@@ -15,7 +17,7 @@ mod runs;
 mod shape;
 mod window;
 
-use crate::rules::{Rule, RuleKind, RuleSet};
+use crate::rules::{Rule, RuleKind, RuleSet, ValueCheck};
 use crate::token::entropy::shannon;
 use compile::{Compiled, TextRule};
 use keywords::KeywordFinder;
@@ -252,7 +254,7 @@ impl Matcher {
                 continue;
             };
             let span = secret.range();
-            if !span.is_empty() && is_valid(kind, text, hay, span.clone()) {
+            if !span.is_empty() && is_valid(kind, text, hay, whole.range(), span.clone()) {
                 out.push(Match {
                     rule,
                     start: span.start,
@@ -263,8 +265,15 @@ impl Matcher {
     }
 }
 
-/// The validators of a rule's kind, then the built-in placeholder filter.
-fn is_valid(kind: &RuleKind, text: &TextRule, hay: &[u8], span: Range<usize>) -> bool {
+/// The validators of a rule's kind, then the built-in placeholder filter. `whole` is the
+/// regex's match, `span` the secret in it.
+fn is_valid(
+    kind: &RuleKind,
+    text: &TextRule,
+    hay: &[u8],
+    whole: Range<usize>,
+    span: Range<usize>,
+) -> bool {
     let secret = &hay[span.clone()];
     match kind {
         RuleKind::Token(format) => {
@@ -282,7 +291,11 @@ fn is_valid(kind: &RuleKind, text: &TextRule, hay: &[u8], span: Range<usize>) ->
             format.verify(token) && !placeholder::is_placeholder(&secret[format.prefix.len()..])
         }
         RuleKind::Pattern(pattern) => {
-            if pattern.min_entropy.is_some_and(|min| shannon(secret) < min) {
+            // Entropy of what the secret stands for: `%40`-style escapes inflate it.
+            if pattern
+                .min_entropy
+                .is_some_and(|min| shannon(&placeholder::percent_decoded(secret)) < min)
+            {
                 return false;
             }
             if pattern
@@ -291,10 +304,43 @@ fn is_valid(kind: &RuleKind, text: &TextRule, hay: &[u8], span: Range<usize>) ->
             {
                 return false;
             }
+            if pattern
+                .max_line_length
+                .is_some_and(|max| line_longer_than(hay, span.start, max))
+            {
+                return false;
+            }
             !text.allow.iter().any(|allow| allow.is_match(secret))
+                && !text
+                    .allow_match
+                    .iter()
+                    .any(|allow| allow.is_match(&hay[whole.clone()]))
+                && pattern.checks.iter().all(|&check| passes(check, secret))
                 && !placeholder::is_placeholder(secret)
         }
         RuleKind::Path(_) => false,
+    }
+}
+
+/// True when the line holding byte `at` is longer than `max` bytes. Looks no further than `max`
+/// bytes either side, so a match on a minified megabyte line costs no more than one on a short
+/// line.
+fn line_longer_than(hay: &[u8], at: usize, max: usize) -> bool {
+    let from = at.saturating_sub(max);
+    let start = match memchr::memrchr(b'\n', &hay[from..at]) {
+        Some(i) => from + i + 1,
+        None if from == 0 => 0,
+        None => return true, // the line started more than `max` bytes before `at`
+    };
+    let limit = (start + max + 1).min(hay.len());
+    memchr::memchr(b'\n', &hay[at..limit]).is_none() && hay.len() > start + max
+}
+
+/// Whether `secret` passes one of a rule's `checks`.
+fn passes(check: ValueCheck, secret: &[u8]) -> bool {
+    match check {
+        ValueCheck::NotIdentifier => !identifier::is_identifier_like(secret),
+        ValueCheck::JwtClaims => jwt::has_registered_claim(secret),
     }
 }
 

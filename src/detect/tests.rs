@@ -311,3 +311,58 @@ fn the_builtin_rules_woken_most_often_run_on_their_keyword_lines_only() {
         assert!(text.line_bound, "{id} is not line-bound");
     }
 }
+
+/// One pattern rule with the context validators: `allow_match`, `checks`, `max_line_length`.
+const CONTEXT_FIXTURE: &str = r#"
+rules:
+  - id: context-secret
+    title: Secret with context validators
+    keywords: [token]
+    pattern: '(?i)(\w*token)\s*=\s*"([^"]{8,})"'
+    secret_group: 2
+    allow_match: ['(?i)next_?token']
+    checks: [not-identifier]
+    max_line_length: 80
+  - id: issued-jwt
+    title: JWT with claims
+    keywords: [eyj]
+    pattern: '(eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+)'
+    checks: [jwt-claims]
+"#;
+
+#[test]
+fn context_validators_drop_names_identifiers_long_lines_and_claimless_jwts() {
+    let matcher = Matcher::new(RuleSet::from_yaml(CONTEXT_FIXTURE, "fixture.yaml").unwrap());
+    let secret = "kQ3vZ8pL1xR7mN2bT9wY";
+    assert_eq!(
+        found(&matcher, format!("api_token = \"{secret}\"").as_bytes()),
+        vec![pair("context-secret", secret)]
+    );
+    assert!(found(&matcher, format!("next_token = \"{secret}\"").as_bytes()).is_empty());
+    assert!(found(&matcher, b"api_token = \"RD_KAFKAP_Metadata\"").is_empty());
+    let long = format!("{}api_token = \"{secret}\"", "x".repeat(80));
+    assert!(found(&matcher, long.as_bytes()).is_empty());
+    // The limit is per line: the same match on a short line after a long one is found.
+    let after_long = format!("{}\napi_token = \"{secret}\"", "x".repeat(200));
+    assert_eq!(found(&matcher, after_long.as_bytes()).len(), 1);
+
+    // {"sub":"admin-1"} is an issued token; {"some":"payload"} is a README example.
+    let issued = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbi0xIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg";
+    let example = "eyJhbGciOiJIUzI1NiJ9.eyJzb21lIjoicGF5bG9hZCJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg";
+    assert_eq!(
+        found(&matcher, issued.as_bytes()),
+        vec![pair("issued-jwt", issued)]
+    );
+    assert!(found(&matcher, example.as_bytes()).is_empty());
+}
+
+#[test]
+fn line_length_is_measured_without_scanning_whole_lines() {
+    let text = b"short\nexactly-ten\nlonger line here";
+    assert!(!line_longer_than(text, 0, 5));
+    assert!(line_longer_than(text, 0, 4));
+    assert!(!line_longer_than(text, 8, 11));
+    assert!(line_longer_than(text, 8, 10));
+    assert!(line_longer_than(text, 20, 15));
+    assert!(!line_longer_than(text, 20, 16));
+}

@@ -63,6 +63,33 @@ pub struct PatternRule {
     pub allow: Vec<String>,
     /// What wakes the rule instead of keywords, for a secret with no literal in it.
     pub run: Option<RunPrefilter>,
+    /// Regexes on the whole match (the name a value is assigned to as well as the value); a
+    /// match matching one of them is not a finding (`NextContinuationToken: "..."`).
+    pub allow_match: Vec<String>,
+    /// Checks on the secret that a regex cannot express; a secret failing one is not a finding.
+    pub checks: Vec<ValueCheck>,
+    /// A match on a line longer than this many bytes is not reported (minified bundles and
+    /// source maps, where names and values are code, not configuration); `None`: no limit.
+    pub max_line_length: Option<usize>,
+}
+
+/// A named check on a pattern rule's secret (`checks:` in the schema).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueCheck {
+    /// `not-identifier`: the secret is not an identifier made of words
+    /// (`RD_KAFKAP_SaslHandshake`, `UnimplementedOKPCurveKey`, `sentinel_pass`).
+    NotIdentifier,
+    /// `jwt-claims`: the secret is a JWT whose payload holds a registered claim (`iss`, `sub`,
+    /// `aud`, `exp`, `iat`, `nbf` or `jti`), as every issued token does.
+    JwtClaims,
+}
+
+impl ValueCheck {
+    /// Every check, with its name in the schema.
+    pub const ALL: [(&'static str, ValueCheck); 2] = [
+        ("not-identifier", ValueCheck::NotIdentifier),
+        ("jwt-claims", ValueCheck::JwtClaims),
+    ];
 }
 
 /// The `run:` of a pattern rule that has no literal to look for (tokhyg's own keys: any prefix,

@@ -1,7 +1,7 @@
 //! The YAML schema of a rules document (serde), and its validation into [`Rule`]s. Every error
 //! names the file and the rule, and says what the schema expects.
 
-use super::{PathRule, PatternRule, Rule, RuleKind, RunPrefilter};
+use super::{PathRule, PatternRule, Rule, RuleKind, RunPrefilter, ValueCheck};
 use crate::token::alphabet::Alphabet;
 use crate::token::checksum::Checksum;
 use crate::token::format::TokenFormat;
@@ -29,6 +29,9 @@ pub(crate) struct RawRule {
     min_entropy: Option<f64>,
     checksum: Option<String>,
     allow: Option<Vec<String>>,
+    allow_match: Option<Vec<String>>,
+    checks: Option<Vec<String>>,
+    max_line_length: Option<usize>,
     run: Option<RawRun>,
     path: Option<String>,
     #[serde(default)]
@@ -124,14 +127,9 @@ fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
         None => Vec::new(),
     };
 
+    let pattern_fields = present_pattern_fields(&raw);
     let (kind, keywords) = if let Some(token) = raw.token {
-        reject_pattern_fields(
-            &raw.secret_group,
-            &raw.min_entropy,
-            &raw.checksum,
-            &raw.allow,
-            "token",
-        )?;
+        reject_pattern_fields(&pattern_fields, "token", raw.checksum.is_some())?;
         if raw.run.is_some() {
             bail!(
                 "`run` belongs to pattern rules; a token rule is found by its prefix or `keywords`"
@@ -161,6 +159,15 @@ fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
             bail!("`min_entropy` is in bits per character: between 0 and 8, not {entropy}");
         }
         let checksum = raw.checksum.as_deref().map(parse_checksum).transpose()?;
+        if raw.max_line_length == Some(0) {
+            bail!("`max_line_length` must be at least 1 (bytes)");
+        }
+        let checks = raw
+            .checks
+            .unwrap_or_default()
+            .iter()
+            .map(|name| value_check(name))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let rule = PatternRule {
             pattern,
             secret_group: raw.secret_group,
@@ -168,16 +175,13 @@ fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
             checksum,
             allow: raw.allow.unwrap_or_default(),
             run,
+            allow_match: raw.allow_match.unwrap_or_default(),
+            checks,
+            max_line_length: raw.max_line_length,
         };
         (RuleKind::Pattern(rule), keywords)
     } else if let Some(path) = raw.path {
-        reject_pattern_fields(
-            &raw.secret_group,
-            &raw.min_entropy,
-            &raw.checksum,
-            &raw.allow,
-            "path",
-        )?;
+        reject_pattern_fields(&pattern_fields, "path", false)?;
         if !keywords.is_empty() || raw.run.is_some() {
             bail!("a path rule takes no `keywords` or `run`");
         }
@@ -214,25 +218,26 @@ fn validated_keywords(list: &[String]) -> anyhow::Result<Vec<String>> {
     Ok(keywords)
 }
 
-fn reject_pattern_fields(
-    secret_group: &Option<usize>,
-    min_entropy: &Option<f64>,
-    checksum: &Option<String>,
-    allow: &Option<Vec<String>>,
-    kind: &str,
-) -> anyhow::Result<()> {
-    let present: Vec<&str> = [
-        ("secret_group", secret_group.is_some()),
-        ("min_entropy", min_entropy.is_some()),
-        ("checksum", checksum.is_some()),
-        ("allow", allow.is_some()),
+/// The names of the pattern-rule fields `raw` sets.
+fn present_pattern_fields(raw: &RawRule) -> Vec<&'static str> {
+    [
+        ("secret_group", raw.secret_group.is_some()),
+        ("min_entropy", raw.min_entropy.is_some()),
+        ("checksum", raw.checksum.is_some()),
+        ("allow", raw.allow.is_some()),
+        ("allow_match", raw.allow_match.is_some()),
+        ("checks", raw.checks.is_some()),
+        ("max_line_length", raw.max_line_length.is_some()),
     ]
     .into_iter()
     .filter(|(_, set)| *set)
     .map(|(name, _)| name)
-    .collect();
+    .collect()
+}
+
+fn reject_pattern_fields(present: &[&str], kind: &str, has_checksum: bool) -> anyhow::Result<()> {
     if !present.is_empty() {
-        let hint = if kind == "token" && checksum.is_some() {
+        let hint = if kind == "token" && has_checksum {
             " (a token rule's checksum goes inside `token:`)"
         } else {
             ""
@@ -243,6 +248,20 @@ fn reject_pattern_fields(
         );
     }
     Ok(())
+}
+
+fn value_check(name: &str) -> anyhow::Result<ValueCheck> {
+    ValueCheck::ALL
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|&(_, check)| check)
+        .with_context(|| {
+            let known: Vec<&str> = ValueCheck::ALL.iter().map(|(known, _)| *known).collect();
+            format!(
+                "unknown check `{name}` in `checks`: one of {}",
+                known.join(", ")
+            )
+        })
 }
 
 fn token_format(token: RawToken) -> anyhow::Result<TokenFormat> {
@@ -406,6 +425,22 @@ mod tests {
             (
                 "rules:\n  - {id: a, title: T, run: {alphabet: hex, min_length: 20}, token: {prefix: p_, alphabet: hex, length: 8}}\n",
                 "belongs to pattern rules",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [k], pattern: x, checks: [no-such]}\n",
+                "unknown check `no-such`",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [k], pattern: x, max_line_length: 0}\n",
+                "at least 1",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, token: {prefix: p_, alphabet: hex, length: 8}, allow_match: [x]}\n",
+                "`allow_match` belong(s) to pattern rules",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, path: x, checks: [jwt-claims]}\n",
+                "`checks` belong(s) to pattern rules",
             ),
             ("rulez: []\n", "rules:"),
         ];

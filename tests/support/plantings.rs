@@ -7,7 +7,7 @@
 use super::planting::PlantedCorpus;
 use super::regex_sample::sample_secret;
 use super::secret_gen::{self as generate, PemKind};
-use tokhyg::rules::{Rule, RuleKind};
+use tokhyg::rules::{Rule, RuleKind, ValueCheck};
 use tokhyg::token::format::TokenFormat;
 
 /// How one file holds a `NAME = value` setting.
@@ -378,6 +378,13 @@ pub fn plant_prefixed_pattern_rules(
         let RuleKind::Pattern(pattern) = &rule.kind else {
             continue;
         };
+        if pattern.checks.contains(&ValueCheck::JwtClaims) {
+            not_planted.push((
+                rule.id.clone(),
+                "a sample of its regex is no JWT with claims: context-planted".to_string(),
+            ));
+            continue;
+        }
         let mut secret = match sample_secret(&pattern.pattern, pattern.secret_group) {
             Ok(secret) => secret,
             Err(why) => {
