@@ -4,40 +4,20 @@
 //!
 //! python-dotenv and npm dotenv come from `scripts/install-test-deps.sh` (in `.test-deps/`).
 
+#[path = "support/test_deps.rs"]
+mod test_deps;
+
 use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use test_deps::{npm_module, venv_bin};
 use tokhyg::cli::generate_into::{IntoRequest, run};
 
 /// The symbol class of `--symbols`.
 const SYMBOLS: &str = "!@#$%^&*()_+-=[]{}|;:,.<>?";
 
 type Values = BTreeMap<String, String>;
-
-fn deps_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(".test-deps")
-}
-
-fn python() -> PathBuf {
-    let python = deps_dir().join("venv/bin/python");
-    assert!(
-        python.exists(),
-        "python-dotenv is missing: run scripts/install-test-deps.sh (looked for {})",
-        python.display()
-    );
-    python
-}
-
-fn npm_dotenv() -> PathBuf {
-    let module = deps_dir().join("node/node_modules/dotenv");
-    assert!(
-        module.join("package.json").exists(),
-        "npm dotenv is missing: run scripts/install-test-deps.sh (looked in {})",
-        module.display()
-    );
-    module
-}
 
 fn run_json(mut command: std::process::Command, what: &str) -> serde_json::Value {
     let output = command
@@ -73,7 +53,7 @@ fn to_values(json: serde_json::Value, what: &str) -> Values {
 
 /// python-dotenv's `dotenv_values`, with its default variable interpolation on.
 fn read_python(path: &Path) -> Values {
-    let mut command = std::process::Command::new(python());
+    let mut command = std::process::Command::new(venv_bin("python"));
     command.args([
         "-c",
         "import json, sys\nfrom dotenv import dotenv_values\nprint(json.dumps(dotenv_values(sys.argv[1])))",
@@ -91,7 +71,7 @@ fn read_node(path: &Path) -> Values {
          const fs = require('fs');\
          process.stdout.write(JSON.stringify(dotenv.parse(fs.readFileSync(process.argv[2]))));",
     ]);
-    command.arg(npm_dotenv()).arg(path);
+    command.arg(npm_module("dotenv")).arg(path);
     to_values(run_json(command, "npm dotenv"), "npm dotenv")
 }
 

@@ -12,26 +12,14 @@
 
 #[path = "support/hook_repo.rs"]
 mod hook_repo;
+#[path = "support/test_deps.rs"]
+mod test_deps;
 
 use hook_repo::{HookRepo, SECRET, path_with_tokhyg, printed, tokhyg_bin};
 use serde_yaml_ng::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The pre-commit executable of the test venv; fails with what to run when it is missing.
-fn pre_commit() -> PathBuf {
-    let path = manifest_dir().join(".test-deps/venv/bin/pre-commit");
-    assert!(
-        path.is_file(),
-        "{} is missing: run scripts/install-test-deps.sh first",
-        path.display()
-    );
-    path
-}
+use test_deps::{manifest_dir, venv_bin};
 
 /// The repository's hook manifest, parsed.
 fn manifest() -> Vec<Value> {
@@ -127,7 +115,7 @@ fn git_stdout(dir: &Path, args: &[&str]) -> String {
 
 /// `pre-commit ARGS` in the repository, with its cache in the test's temp dir.
 fn run_pre_commit(repo: &HookRepo, args: &[&str]) -> Output {
-    Command::new(pre_commit())
+    Command::new(venv_bin("pre-commit"))
         .current_dir(&repo.dir)
         .env("PRE_COMMIT_HOME", repo.tmp.path().join("pre-commit-home"))
         .env("PATH", path_with_tokhyg())
@@ -274,7 +262,7 @@ fn language_rust_builds_and_runs_the_hook() {
     repo.write("k.txt", &format!("{SECRET}\n"));
     repo.git(&["add", "-A"]);
     let crate_arg = crate_copy.to_str().expect("utf-8");
-    let out = Command::new(pre_commit())
+    let out = Command::new(venv_bin("pre-commit"))
         .current_dir(&repo.dir)
         .env("PRE_COMMIT_HOME", repo.tmp.path().join("pre-commit-home"))
         // Dependencies compile once and are reused by later runs.

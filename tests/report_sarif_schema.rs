@@ -3,9 +3,13 @@
 //! `jsonschema` (with URI format checks) from `.test-deps/venv`, and carries what GitHub code
 //! scanning needs.
 
+#[path = "support/test_deps.rs"]
+mod test_deps;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use test_deps::{manifest_dir, venv_bin};
 use tokhyg::finding::{CommitInfo, Finding};
 use tokhyg::report::{self, Format, ReportOptions, SARIF_MAX_RESULTS};
 use tokhyg::suppress::fingerprint;
@@ -32,24 +36,10 @@ print(f"{len(sys.argv) - 2} files, {errors} errors")
 sys.exit(1 if errors else 0)
 "#;
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn python() -> PathBuf {
-    let python = manifest_dir().join(".test-deps/venv/bin/python");
-    assert!(
-        python.is_file(),
-        "{} is missing: run scripts/install-test-deps.sh first",
-        python.display()
-    );
-    python
-}
-
 /// Runs the validator on `files`; returns (success, output).
 fn validate(files: &[PathBuf]) -> (bool, String) {
     let schema = manifest_dir().join("tests/data/sarif-schema-2.1.0.json");
-    let output = Command::new(python())
+    let output = Command::new(venv_bin("python"))
         .arg("-c")
         .arg(VALIDATOR)
         .arg(&schema)
