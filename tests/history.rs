@@ -311,15 +311,7 @@ fn submodules_are_not_followed_and_large_blobs_are_scanned() {
     sub.write("inside.txt", &format!("k = {SECRET_C}\n"));
     sub.commit("sub");
     let sub_url = format!("file://{}", sub.dir.display());
-    repo.git(&[
-        "-c",
-        "protocol.file.allow=always",
-        "submodule",
-        "add",
-        "-q",
-        &sub_url,
-        "vendor/sub",
-    ]);
+    repo.add_submodule(&sub_url, "vendor/sub");
     // 40 MiB of text with a secret near the end: above the readers' large-blob threshold.
     let mut big = "filler line of ordinary text\n".repeat(40 * 1024 * 1024 / 29);
     big.push_str(&format!("late = {SECRET_B}\n"));

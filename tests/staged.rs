@@ -277,15 +277,7 @@ fn submodules_are_skipped() {
     repo.commit("start");
 
     let url = sub.to_str().expect("utf-8 temp path");
-    repo.git(&[
-        "-c",
-        "protocol.file.allow=always",
-        "submodule",
-        "add",
-        "-q",
-        url,
-        "vendor/sub",
-    ]);
+    repo.add_submodule(url, "vendor/sub");
     let out = repo.scan(&["--all-lines"]);
     assert_eq!(out.code, 0, "{:?} {}", out.findings, out.stderr);
 }

@@ -128,6 +128,19 @@ impl GitRepo {
         git_in(&self.dir, args)
     }
 
+    /// `git submodule add URL PATH`, with local (`file://`) URLs allowed.
+    pub fn add_submodule(&self, url: &str, path: &str) {
+        self.git(&[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            url,
+            path,
+        ]);
+    }
+
     /// Stages everything and commits it (even nothing, without hooks); the new commit's id.
     pub fn commit(&self, message: &str) -> String {
         self.git(&["add", "-A"]);
