@@ -248,6 +248,18 @@ mod tests {
         Ok(String::from_utf8(edited.into_bytes()).expect("utf-8 test input"))
     }
 
+    /// Each `(input, name, value, expected)`: setting `name` to `value` in `input` under
+    /// `policy` gives `expected`.
+    fn assert_edits(policy: Policy, cases: &[(&str, &str, &str, &str)]) {
+        for &(input, name, value, expected) in cases {
+            assert_eq!(
+                run(input, name, value, policy).unwrap(),
+                expected,
+                "{name}={value} in {input:?}"
+            );
+        }
+    }
+
     #[test]
     fn adds_at_the_end_keeping_everything_else() {
         let input = "# c\r\nA='1' # keep\r\n\r\nB=\"x\r\ny\"\r\n";
@@ -275,51 +287,56 @@ mod tests {
 
     #[test]
     fn replaces_in_place_keeping_prefix_comment_and_ending() {
-        assert_eq!(
-            run("export K=old # why\r\nZ=1", "K", "'n#w'", Policy::Replace).unwrap(),
-            "export K='n#w' # why\r\nZ=1"
-        );
-        assert_eq!(
-            run("K= # c\n", "K", "v", Policy::Replace).unwrap(),
-            "K= v # c\n"
-        );
-        assert_eq!(
-            run("K=#c\n", "K", "v", Policy::Replace).unwrap(),
-            "K=v #c\n"
-        );
-        assert_eq!(
-            run("K=\"a\nb\"\nZ=1\n", "K", "v", Policy::Replace).unwrap(),
-            "K=v\nZ=1\n"
+        assert_edits(
+            Policy::Replace,
+            &[
+                (
+                    "export K=old # why\r\nZ=1",
+                    "K",
+                    "'n#w'",
+                    "export K='n#w' # why\r\nZ=1",
+                ),
+                ("K= # c\n", "K", "v", "K= v # c\n"),
+                ("K=#c\n", "K", "v", "K=v #c\n"),
+                ("K=\"a\nb\"\nZ=1\n", "K", "v", "K=v\nZ=1\n"),
+            ],
         );
     }
 
     #[test]
     fn rotate_inserts_previous_after_the_line_with_the_same_prefix() {
-        assert_eq!(
-            run("A=1\n  export K='old'\nZ=2", "K", "new", Policy::Rotate).unwrap(),
-            "A=1\n  export K=new\n  export K_PREVIOUS='old'\nZ=2"
-        );
-        assert_eq!(
-            run("K=old", "K", "new", Policy::Rotate).unwrap(),
-            "K=new\nK_PREVIOUS=old"
+        assert_edits(
+            Policy::Rotate,
+            &[
+                (
+                    "A=1\n  export K='old'\nZ=2",
+                    "K",
+                    "new",
+                    "A=1\n  export K=new\n  export K_PREVIOUS='old'\nZ=2",
+                ),
+                ("K=old", "K", "new", "K=new\nK_PREVIOUS=old"),
+            ],
         );
     }
 
     #[test]
     fn rotate_replaces_an_existing_previous_wherever_it_is() {
-        assert_eq!(
-            run("K_PREVIOUS=older\nK=old\n", "K", "new", Policy::Rotate).unwrap(),
-            "K_PREVIOUS=old\nK=new\n"
-        );
-        assert_eq!(
-            run(
-                "K=old\nX=1\nK_PREVIOUS=\"ol\nder\" # c\n",
-                "K",
-                "new",
-                Policy::Rotate
-            )
-            .unwrap(),
-            "K=new\nX=1\nK_PREVIOUS=old # c\n"
+        assert_edits(
+            Policy::Rotate,
+            &[
+                (
+                    "K_PREVIOUS=older\nK=old\n",
+                    "K",
+                    "new",
+                    "K_PREVIOUS=old\nK=new\n",
+                ),
+                (
+                    "K=old\nX=1\nK_PREVIOUS=\"ol\nder\" # c\n",
+                    "K",
+                    "new",
+                    "K=new\nX=1\nK_PREVIOUS=old # c\n",
+                ),
+            ],
         );
     }
 
@@ -375,13 +392,12 @@ mod tests {
 
     #[test]
     fn new_lines_follow_an_all_export_file() {
-        assert_eq!(
-            run("export A=1\n", "K", "v", Policy::Refuse).unwrap(),
-            "export A=1\nexport K=v\n"
-        );
-        assert_eq!(
-            run("export A=1\nB=2\n", "K", "v", Policy::Refuse).unwrap(),
-            "export A=1\nB=2\nK=v\n"
+        assert_edits(
+            Policy::Refuse,
+            &[
+                ("export A=1\n", "K", "v", "export A=1\nexport K=v\n"),
+                ("export A=1\nB=2\n", "K", "v", "export A=1\nB=2\nK=v\n"),
+            ],
         );
     }
 }
