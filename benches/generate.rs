@@ -4,19 +4,17 @@
 //!
 //! Run: `cargo bench --bench generate` (optionally `-- N` for the number of tokens).
 
+#[path = "support/timing.rs"]
+mod timing;
+
 use std::hint::black_box;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use timing::{best_of, count_arg, ms};
 use tokhyg::token::alphabet::CharClass;
 use tokhyg::token::spec::{Charset, Format, Generator, Request, Size};
 
 fn main() -> anyhow::Result<()> {
-    let count: usize = std::env::args()
-        .skip(1)
-        .find(|arg| !arg.starts_with('-'))
-        .map(|arg| arg.parse())
-        .transpose()?
-        .unwrap_or(1_000_000);
+    let count = count_arg(1_000_000)?;
 
     println!("engine, {count} tokens into a reused buffer, best of 3:");
     for (label, request) in cases() {
@@ -118,19 +116,4 @@ fn cases() -> Vec<(&'static str, Request)> {
             with(Charset::Custom("αβγδεζηθικ".into()), Some(Size::Bits(256))),
         ),
     ]
-}
-
-fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }

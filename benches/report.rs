@@ -4,19 +4,17 @@
 //!
 //! Run: `cargo bench --bench report` (optionally `-- N` for the number of findings).
 
+#[path = "support/timing.rs"]
+mod timing;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use timing::{best_of, count_arg, ms};
 use tokhyg::finding::{CommitInfo, Finding};
 use tokhyg::report::{self, Format, ReportOptions};
 use tokhyg::suppress::{fingerprint, has_allow_comment};
 
 fn main() -> anyhow::Result<()> {
-    let count: usize = std::env::args()
-        .skip(1)
-        .find(|arg| !arg.starts_with('-'))
-        .map(|arg| arg.parse())
-        .transpose()?
-        .unwrap_or(100_000);
+    let count = count_arg(100_000)?;
     let findings = findings(count);
 
     println!("writers, {count} findings (half with a commit; SARIF keeps its cap), best of 3:");
@@ -63,21 +61,6 @@ fn main() -> anyhow::Result<()> {
         long_line.len() as f64 / 1e6
     );
     Ok(())
-}
-
-fn ms(elapsed: Duration) -> f64 {
-    elapsed.as_secs_f64() * 1e3
-}
-
-fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
 }
 
 fn secret(i: usize) -> String {
