@@ -113,17 +113,24 @@ fn git_stdout(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-/// `pre-commit ARGS` in the repository, with its cache in the test's temp dir.
-fn run_pre_commit(repo: &HookRepo, args: &[&str]) -> Output {
-    Command::new(venv_bin("pre-commit"))
+/// `program ARGS` in the repository, with tokhyg on PATH, the framework's cache in the test's
+/// temp dir and no git system config or caller's `GIT_DIR` / `GIT_INDEX_FILE`.
+fn run_with_framework(repo: &HookRepo, program: &Path, args: &[&str]) -> Output {
+    Command::new(program)
         .current_dir(&repo.dir)
         .env("PRE_COMMIT_HOME", repo.tmp.path().join("pre-commit-home"))
         .env("PATH", path_with_tokhyg())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
         .args(args)
         .output()
-        .expect("pre-commit runs")
+        .unwrap_or_else(|e| panic!("{} runs: {e}", program.display()))
+}
+
+/// `pre-commit ARGS` in the repository (see [`run_with_framework`]).
+fn run_pre_commit(repo: &HookRepo, args: &[&str]) -> Output {
+    run_with_framework(repo, &venv_bin("pre-commit"), args)
 }
 
 fn try_repo(repo: &HookRepo, hook_repo: &Path, rev: &str, hook_id: &str) -> Output {
@@ -197,16 +204,7 @@ fn installed_with_the_framework_a_git_commit_is_blocked_then_passes() {
 
 /// `git commit` with the framework's cache in the test's temp dir.
 fn commit_with_framework(repo: &HookRepo, message: &str) -> Output {
-    Command::new("git")
-        .current_dir(&repo.dir)
-        .env("PRE_COMMIT_HOME", repo.tmp.path().join("pre-commit-home"))
-        .env("PATH", path_with_tokhyg())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .args(["commit", "-m", message])
-        .output()
-        .expect("git runs")
+    run_with_framework(repo, Path::new("git"), &["commit", "-m", message])
 }
 
 #[test]
