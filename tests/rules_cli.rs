@@ -10,6 +10,11 @@ fn tokhyg() -> Command {
     Command::cargo_bin("tokhyg").expect("the tokhyg binary is built")
 }
 
+/// Runs `tokhyg rules test FILE`.
+fn rules_test(file: impl AsRef<std::ffi::OsStr>) -> assert_cmd::assert::Assert {
+    tokhyg().args(["rules", "test"]).arg(file).assert()
+}
+
 fn good_rules_yaml() -> String {
     let body = "Zq8Lm2Rt5Wx9Kp3Nv7Bc4Hj6";
     let tail = crc32_base62(body.as_bytes());
@@ -88,14 +93,9 @@ fn test_passes_a_correct_rules_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("good.yaml");
     fs::write(&file, good_rules_yaml()).unwrap();
-    tokhyg()
-        .args(["rules", "test"])
-        .arg(&file)
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains(
-            "ok: 3 rules, 3 examples, 4 negative examples, 100 random tokens",
-        ));
+    rules_test(&file).code(0).stdout(predicate::str::contains(
+        "ok: 3 rules, 3 examples, 4 negative examples, 100 random tokens",
+    ));
 }
 
 #[test]
@@ -107,10 +107,7 @@ fn test_reports_each_failure_with_rule_and_example() {
         .replace("'docs/acmeks.md'", "'docs/x.acmeks'")
         .replace("pattern: 'acme_password", "pattern: '(acme_password");
     fs::write(&file, &yaml).unwrap();
-    tokhyg()
-        .args(["rules", "test"])
-        .arg(&file)
-        .assert()
+    rules_test(&file)
         .code(1)
         .stdout(predicate::str::contains(
             "rule `acme-password`: does not compile",
@@ -122,24 +119,16 @@ fn test_reports_each_failure_with_rule_and_example() {
 
     let yaml = good_rules_yaml().replace("Tr0ub4dor&3-xK9q", "aaaa");
     fs::write(&file, &yaml).unwrap();
-    tokhyg()
-        .args(["rules", "test"])
-        .arg(&file)
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains(
-            "rule `acme-password`: example is not reported: \"acme_password = \\\"aaaa\\\"\"",
-        ));
+    rules_test(&file).code(1).stdout(predicate::str::contains(
+        "rule `acme-password`: example is not reported: \"acme_password = \\\"aaaa\\\"\"",
+    ));
 }
 
 #[test]
 fn test_fails_with_2_on_unreadable_or_invalid_files() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.yaml");
-    tokhyg()
-        .args(["rules", "test"])
-        .arg(&missing)
-        .assert()
+    rules_test(&missing)
         .code(2)
         .stderr(predicate::str::contains("missing.yaml"));
 
@@ -149,10 +138,7 @@ fn test_fails_with_2_on_unreadable_or_invalid_files() {
         "rules:\n  - id: Not_Kebab\n    title: X\n    path: x\n",
     )
     .unwrap();
-    tokhyg()
-        .args(["rules", "test"])
-        .arg(&invalid)
-        .assert()
+    rules_test(&invalid)
         .code(2)
         .stderr(predicate::str::contains("invalid.yaml"))
         .stderr(predicate::str::contains("kebab-case"));
@@ -179,14 +165,9 @@ rules:
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("team.yaml");
     fs::write(&file, &yaml).unwrap();
-    tokhyg()
-        .args(["rules", "test"])
-        .arg(&file)
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains(
-            "ok: 1 rules, 1 examples, 2 negative examples",
-        ));
+    rules_test(&file).code(0).stdout(predicate::str::contains(
+        "ok: 1 rules, 1 examples, 2 negative examples",
+    ));
 
     // A scan with the rule in .tokhyg.yaml finds the key (the built-in rule for tokhyg's own
     // keys would find it as well, and first: it is turned off here).
@@ -209,10 +190,7 @@ rules:
 
     // Too short a run would wake the rule on every line: refused, naming file and rule.
     fs::write(&file, yaml.replace("min_length: 24", "min_length: 6")).unwrap();
-    tokhyg()
-        .args(["rules", "test"])
-        .arg(&file)
-        .assert()
+    rules_test(&file)
         .code(2)
         .stderr(predicate::str::contains("team.yaml"))
         .stderr(predicate::str::contains("team-key"))
