@@ -54,13 +54,7 @@ fn main() -> anyhow::Result<()> {
 
     // For comparison: one Aho-Corasick DFA pass over all keywords (the matcher uses a faster
     // byte-pair filter when every keyword has two bytes or more).
-    let mut keywords: Vec<&str> = rules
-        .rules()
-        .iter()
-        .flat_map(|r| r.keywords.iter().map(String::as_str))
-        .collect();
-    keywords.sort_unstable();
-    keywords.dedup();
+    let keywords = distinct_keywords(&rules);
     let automaton = AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
@@ -331,8 +325,8 @@ fn thread_cpu_ns() -> Option<u64> {
     text.split_whitespace().next()?.parse().ok()
 }
 
-/// Hits per MB of each keyword, most frequent first: a keyword hit runs its rules' regexes.
-fn keyword_costs(rules: &RuleSet, corpus: &[u8], mb: f64) {
+/// Every keyword of every rule, sorted, each once.
+fn distinct_keywords(rules: &RuleSet) -> Vec<&str> {
     let mut keywords: Vec<&str> = rules
         .rules()
         .iter()
@@ -340,6 +334,12 @@ fn keyword_costs(rules: &RuleSet, corpus: &[u8], mb: f64) {
         .collect();
     keywords.sort_unstable();
     keywords.dedup();
+    keywords
+}
+
+/// Hits per MB of each keyword, most frequent first: a keyword hit runs its rules' regexes.
+fn keyword_costs(rules: &RuleSet, corpus: &[u8], mb: f64) {
+    let keywords = distinct_keywords(rules);
     if keywords.is_empty() {
         return;
     }
