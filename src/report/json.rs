@@ -69,7 +69,7 @@ pub(super) fn write_jsonl(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::sample_findings;
+    use super::super::tests::{render_with, sample_findings};
     use super::*;
     use serde_json::Value;
 
@@ -78,13 +78,7 @@ mod tests {
         findings: &[Finding],
         show_secrets: bool,
     ) -> String {
-        let mut out = Vec::new();
-        let options = ReportOptions {
-            show_secrets,
-            color: true,
-        };
-        writer(&mut out, findings, &options).unwrap();
-        String::from_utf8(out).unwrap()
+        render_with(writer, findings, show_secrets, true)
     }
 
     #[test]

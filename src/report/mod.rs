@@ -93,6 +93,22 @@ pub(crate) mod tests {
     use crate::finding::CommitInfo;
     use crate::suppress::fingerprint;
 
+    /// A writer's output for `findings` with the given options, as a string.
+    pub(crate) fn render_with(
+        writer: fn(&mut dyn Write, &[Finding], &ReportOptions) -> io::Result<()>,
+        findings: &[Finding],
+        show_secrets: bool,
+        color: bool,
+    ) -> String {
+        let mut out = Vec::new();
+        let options = ReportOptions {
+            show_secrets,
+            color,
+        };
+        writer(&mut out, findings, &options).expect("writing to a Vec cannot fail");
+        String::from_utf8(out).expect("reports are UTF-8")
+    }
+
     /// Three findings in report order: a file finding, a history finding without a rule
     /// remediation, and a second finding in a path with a space and a non-ASCII letter.
     pub(crate) fn sample_findings() -> Vec<Finding> {

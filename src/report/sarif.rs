@@ -299,18 +299,12 @@ fn result_of<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::sample_findings;
+    use super::super::tests::{render_with, sample_findings};
     use super::*;
     use serde_json::Value;
 
     fn render(findings: &[Finding], show_secrets: bool) -> String {
-        let mut out = Vec::new();
-        let options = ReportOptions {
-            show_secrets,
-            color: false,
-        };
-        write(&mut out, findings, &options).unwrap();
-        String::from_utf8(out).unwrap()
+        render_with(write, findings, show_secrets, false)
     }
 
     #[test]

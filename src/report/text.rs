@@ -107,17 +107,11 @@ fn plural(count: usize, noun: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::sample_findings;
+    use super::super::tests::{render_with, sample_findings};
     use super::*;
 
     fn render(findings: &[Finding], show_secrets: bool, color: bool) -> String {
-        let mut out = Vec::new();
-        let options = ReportOptions {
-            show_secrets,
-            color,
-        };
-        write(&mut out, findings, &options).unwrap();
-        String::from_utf8(out).unwrap()
+        render_with(write, findings, show_secrets, color)
     }
 
     #[test]
