@@ -187,6 +187,16 @@ mod tests {
         RuleSet::from_yaml(yaml, "t.yaml").unwrap().rules()[0].clone()
     }
 
+    /// (reach, line_wide, bounded, secret_group): how a compiled rule is windowed.
+    fn window_shape(compiled: &TextRule) -> (usize, bool, bool, usize) {
+        (
+            compiled.reach,
+            compiled.line_wide,
+            compiled.bounded,
+            compiled.secret_group,
+        )
+    }
+
     fn text(compiled: Compiled) -> TextRule {
         match compiled {
             Compiled::Text(text) => text,
@@ -199,30 +209,14 @@ mod tests {
         let rule =
             only_rule("rules:\n  - {id: a, title: A, keywords: [ab], pattern: 'ab(c{2,5})'}\n");
         let compiled = text(compile(&rule).unwrap());
-        assert_eq!(
-            (
-                compiled.reach,
-                compiled.line_wide,
-                compiled.bounded,
-                compiled.secret_group
-            ),
-            (7, false, true, 1)
-        );
+        assert_eq!(window_shape(&compiled), (7, false, true, 1));
     }
 
     #[test]
     fn unbounded_patterns_look_line_wide() {
         let rule = only_rule("rules:\n  - {id: a, title: A, keywords: [ab], pattern: 'ab\\s*c'}\n");
         let compiled = text(compile(&rule).unwrap());
-        assert_eq!(
-            (
-                compiled.reach,
-                compiled.line_wide,
-                compiled.bounded,
-                compiled.secret_group
-            ),
-            (LINE_REACH, true, false, 0)
-        );
+        assert_eq!(window_shape(&compiled), (LINE_REACH, true, false, 0));
     }
 
     #[test]
