@@ -106,6 +106,9 @@ pub struct RunPrefilter {
     pub min_length: usize,
     /// Bytes one of which must come right before the run; empty for any (or none).
     pub preceded_by: Vec<u8>,
+    /// Set by `is_secret: true`: the run itself is the rule's secret, so it must carry the
+    /// rule's checksum, and a run that does not wakes nothing (checked before any regex runs).
+    pub checksum: Option<Checksum>,
 }
 
 /// A path rule.

@@ -59,6 +59,8 @@ struct RawRun {
     min_length: usize,
     #[serde(default)]
     preceded_by: String,
+    #[serde(default)]
+    is_secret: bool,
 }
 
 /// Shortest `run: min_length` accepted: shorter runs of letters and digits are in every line of
@@ -145,7 +147,11 @@ fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
         };
         (RuleKind::Token(format), keywords)
     } else if let Some(pattern) = raw.pattern {
-        let run = raw.run.map(run_prefilter).transpose()?;
+        let checksum = raw.checksum.as_deref().map(parse_checksum).transpose()?;
+        let run = raw
+            .run
+            .map(|run| run_prefilter(run, checksum))
+            .transpose()?;
         match (keywords.is_empty(), run.is_some()) {
             (true, false) => bail!(
                 "a pattern rule needs `keywords`: lower-case literals its regex is run near (or, with no literal to look for, a `run`)"
@@ -158,7 +164,6 @@ fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
         {
             bail!("`min_entropy` is in bits per character: between 0 and 8, not {entropy}");
         }
-        let checksum = raw.checksum.as_deref().map(parse_checksum).transpose()?;
         if raw.max_line_length == Some(0) {
             bail!("`max_line_length` must be at least 1 (bytes)");
         }
@@ -289,7 +294,8 @@ fn token_format(token: RawToken) -> anyhow::Result<TokenFormat> {
     })
 }
 
-fn run_prefilter(run: RawRun) -> anyhow::Result<RunPrefilter> {
+/// The `run:` of a pattern rule whose checksum (if any) is `checksum`.
+fn run_prefilter(run: RawRun, checksum: Option<Checksum>) -> anyhow::Result<RunPrefilter> {
     let alphabet = match run.alphabet.strip_prefix("custom:") {
         Some(chars) => Alphabet::custom(chars),
         None => Alphabet::named(&run.alphabet),
@@ -314,11 +320,19 @@ fn run_prefilter(run: RawRun) -> anyhow::Result<RunPrefilter> {
             char::from(inside)
         );
     }
+    let checksum = match (run.is_secret, checksum) {
+        (false, _) => None,
+        (true, Some(checksum)) => Some(checksum),
+        (true, None) => bail!(
+            "`run: is_secret: true` checks the rule's `checksum` on each run: the rule has none"
+        ),
+    };
     Ok(RunPrefilter {
         bytes,
         alphabet: run.alphabet,
         min_length: run.min_length,
         preceded_by,
+        checksum,
     })
 }
 
@@ -421,6 +435,10 @@ mod tests {
             (
                 "rules:\n  - {id: a, title: T, keywords: [k], run: {alphabet: hex, min_length: 20}, pattern: x}\n",
                 "not both",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, run: {alphabet: hex, min_length: 20, is_secret: true}, pattern: x}\n",
+                "has none",
             ),
             (
                 "rules:\n  - {id: a, title: T, run: {alphabet: hex, min_length: 20}, token: {prefix: p_, alphabet: hex, length: 8}}\n",
