@@ -4,7 +4,7 @@
 //! of places holding it ([`Finding::occurrences`]), unless the user asked for all occurrences.
 
 use super::walk::Place;
-use super::{HistoryOptions, HistoryScan};
+use super::{HistoryOptions, HistoryScan, ReadTuning};
 use crate::finding::{CommitInfo, Finding};
 use crate::scan::Scanner;
 use crate::source::{Content, Origin, Problem};
@@ -29,17 +29,33 @@ pub fn scan_history(
     options: &HistoryOptions,
     all_occurrences: bool,
 ) -> anyhow::Result<HistoryFindings> {
+    scan_history_with(
+        scanner,
+        dir,
+        options,
+        ReadTuning::default(),
+        all_occurrences,
+    )
+}
+
+/// [`scan_history`] with blob reading tuned.
+pub fn scan_history_with(
+    scanner: &Scanner,
+    dir: &Path,
+    options: &HistoryOptions,
+    tuning: ReadTuning,
+    all_occurrences: bool,
+) -> anyhow::Result<HistoryFindings> {
     // Content findings do not depend on where the blob is: they are placed afterwards.
     let nowhere = Origin {
         path: String::new(),
         rule_path: None,
         commit: None,
     };
-    let scan = super::scan(dir, options, |bytes| {
+    let scan = super::scan_with(dir, options, tuning, |content: Content<'_>| {
         scanner
-            .content_findings(&nowhere, Content::Bytes(bytes))
+            .content_findings(&nowhere, content)
             .map(|scan| scan.findings)
-            .unwrap_or_default()
     })?;
     let repo = super::open_repository(dir)?;
     let mut commits = CommitCache::new(&repo);

@@ -5,28 +5,36 @@
 //! Three stages run at the same time: the commit enumeration ([`select`]), the tree walk
 //! ([`walk`], on the calling thread) and the blob readers ([`read`], one per core), so reading
 //! blobs overlaps walking trees. Memory holds the blob map (ids, places, interned paths) and
-//! the blobs being scanned, never the history's contents.
+//! the blobs being scanned, never the history's contents; a blob of at least
+//! [`ReadTuning::large_blob`] bytes is streamed ([`stream`]) and scanned window by window, so
+//! even a blob of gigabytes takes one scan window.
 
 mod findings;
 pub mod paths;
 mod progress;
 pub mod read;
 pub mod select;
+pub mod stream;
+#[cfg(test)]
+mod test_repo;
 pub mod tree;
 pub mod walk;
 
-pub use findings::{HistoryFindings, scan_history};
+pub use findings::{HistoryFindings, scan_history, scan_history_with};
 pub use paths::{PathId, PathTable};
 pub use select::Selection;
 pub use walk::{BlobIndex, CommitIndex, ObjectError, Place};
 
+use crate::source::Content;
 use anyhow::Context;
 use git2::{Oid, Repository};
 use progress::Counters;
 use std::collections::HashMap;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Mutex, Once};
+use stream::ObjectStreams;
 use walk::{BlobJob, Walker};
 
 /// Blobs are handed to readers in batches, so the queue's lock is taken rarely.
@@ -44,6 +52,23 @@ pub struct HistoryOptions {
     pub threads: usize,
 }
 
+/// How blobs are read: settings a user has no reason to change, which tests use to drive the
+/// streaming path with small blobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadTuning {
+    /// Blobs of at least this many bytes are streamed and scanned window by window; smaller
+    /// ones are read whole (faster).
+    pub large_blob: usize,
+}
+
+impl Default for ReadTuning {
+    fn default() -> Self {
+        ReadTuning {
+            large_blob: read::LARGE_BLOB,
+        }
+    }
+}
+
 /// Figures of a finished scan.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -53,6 +78,8 @@ pub struct Stats {
     pub blobs: u64,
     /// Bytes of those blobs.
     pub bytes: u64,
+    /// How many of those blobs were streamed (see [`ReadTuning::large_blob`]).
+    pub streamed: u64,
 }
 
 /// The outcome of a history scan: the results per blob, and where each blob lives.
@@ -125,15 +152,36 @@ pub fn open_repository(dir: &Path) -> anyhow::Result<Repository> {
 }
 
 /// Scans the history of the repository at `dir`, calling `visit` once per unique blob (from
-/// several threads) with its bytes; `visit` returns that blob's results.
+/// several threads) with its content; `visit` returns that blob's results, or the error met
+/// reading a streamed blob (the blob is then reported unreadable).
 pub fn scan<T, V>(dir: &Path, options: &HistoryOptions, visit: V) -> anyhow::Result<HistoryScan<T>>
 where
     T: Send,
-    V: Fn(&[u8]) -> Vec<T> + Sync,
+    V: Fn(Content<'_>) -> io::Result<Vec<T>> + Sync,
+{
+    scan_with(dir, options, ReadTuning::default(), visit)
+}
+
+/// [`scan`] with blob reading tuned.
+pub fn scan_with<T, V>(
+    dir: &Path,
+    options: &HistoryOptions,
+    tuning: ReadTuning,
+    visit: V,
+) -> anyhow::Result<HistoryScan<T>>
+where
+    T: Send,
+    V: Fn(Content<'_>) -> io::Result<Vec<T>> + Sync,
 {
     tune_libgit2();
     let repo = open_repository(dir)?;
     let git_dir = repo.path().to_path_buf();
+    let streams = ObjectStreams::for_repository(&repo).with_context(|| {
+        format!(
+            "cannot list the object directories of {}",
+            repo.commondir().display()
+        )
+    })?;
     let commits = select::select(&repo, &options.selection)?;
     let mut warnings = Vec::new();
     if repo.is_shallow() {
@@ -154,13 +202,13 @@ where
     let counters = Counters::default();
     let (sender, receiver) = sync_channel::<Vec<BlobJob>>(QUEUE_DEPTH);
     let receiver = Mutex::new(receiver);
-    let large = Mutex::new(());
     let readers = read::Readers {
         git_dir: &git_dir,
         jobs: &receiver,
         visit: &visit,
         counters: &counters,
-        large: &large,
+        streams: &streams,
+        large_blob: tuning.large_blob,
     };
     let counters = &counters;
     let (map, outputs) = std::thread::scope(|scope| {
@@ -210,6 +258,7 @@ where
             .blobs_read
             .load(std::sync::atomic::Ordering::Relaxed),
         bytes: counters.bytes.load(std::sync::atomic::Ordering::Relaxed),
+        streamed: counters.streamed.load(std::sync::atomic::Ordering::Relaxed),
     };
     Ok(HistoryScan {
         git_dir,

@@ -17,6 +17,8 @@ pub struct Counters {
     pub blobs_read: AtomicU64,
     /// Bytes of blobs read.
     pub bytes: AtomicU64,
+    /// Blobs read as streams (large blobs).
+    pub streamed: AtomicU64,
     /// Set when the scan is over.
     pub done: AtomicBool,
 }
