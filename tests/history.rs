@@ -1,6 +1,6 @@
 //! `tokhyg scan --history` on real temporary git repositories: secrets that live only in
-//! history, ranges, bare/shallow/worktree/packed-refs repositories, submodules, large blobs,
-//! missing objects.
+//! history, ranges, bare/shallow/worktree/packed-refs repositories, submodules, large blobs
+//! (streamed, loose and packed), missing and corrupt objects.
 
 #[path = "support/git_repo.rs"]
 mod git_repo;
@@ -328,6 +328,70 @@ fn submodules_are_not_followed_and_large_blobs_are_scanned() {
         ["big.txt"]
     );
     assert_eq!(findings[0]["line"], 40 * 1024 * 1024 / 29 + 1);
+
+    // The same blob packed: streamed from the pack instead of the loose object.
+    repo.git(&["repack", "-adq"]);
+    let (code, findings, stderr) = repo.scan(&[]);
+    assert_eq!((code, findings.len()), (1, 1), "{stderr}");
+    assert_eq!(findings[0]["line"], 40 * 1024 * 1024 / 29 + 1);
+}
+
+/// The repository's one pack, and the offset and size there of object `id`'s entry, from
+/// `git verify-pack -v`.
+fn pack_entry(repo: &GitRepo, id: &str) -> (std::path::PathBuf, usize, usize) {
+    let pack_dir = repo.dir.join(".git/objects/pack");
+    let pack = std::fs::read_dir(&pack_dir)
+        .expect("pack dir")
+        .map(|entry| entry.expect("entry").path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "pack"))
+        .expect("a pack");
+    let listing = repo.git(&["verify-pack", "-v", pack.to_str().expect("utf-8")]);
+    let line = listing
+        .lines()
+        .find(|line| line.starts_with(id))
+        .expect("object listed");
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let size_in_pack = fields[3].parse().expect("size in pack");
+    let offset = fields[4].parse().expect("offset");
+    (pack, offset, size_in_pack)
+}
+
+#[test]
+fn corrupt_large_packed_blob_is_named_with_exit_2_and_other_findings_kept() {
+    let repo = GitRepo::new(TEST_RULES);
+    repo.write("keep.txt", &format!("k = {SECRET_A}\n"));
+    // 33 MiB of numbered lines: above the 32 MiB threshold, so it is streamed from the pack.
+    let mut big = String::new();
+    let mut line = 0;
+    while big.len() < 33 * 1024 * 1024 {
+        line += 1;
+        big.push_str(&format!("line {line} of a large generated file\n"));
+    }
+    big.push_str(&format!("late = {SECRET_B}\n"));
+    repo.write("big.txt", &big);
+    repo.commit("small and large");
+    repo.git(&["repack", "-adq"]);
+    let id = repo.git(&["rev-parse", "HEAD:big.txt"]);
+    let (pack, offset, size_in_pack) = pack_entry(&repo, &id);
+    let mut bytes = std::fs::read(&pack).expect("read pack");
+    let middle = offset + size_in_pack / 2;
+    for byte in &mut bytes[middle..middle + 8] {
+        *byte ^= 0x5a;
+    }
+    std::fs::write(&pack, bytes).expect("write pack");
+
+    let (code, findings, stderr) = repo.scan(&[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(places(&findings).len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["path"], "keep.txt");
+    assert!(
+        stderr.contains(&format!("cannot read blob {id} at `big.txt`")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("entry at offset {offset}")),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -10,6 +10,8 @@
 //! even a blob of gigabytes takes one scan window.
 
 mod findings;
+#[cfg(test)]
+mod large_blob_tests;
 pub mod paths;
 mod progress;
 pub mod read;
