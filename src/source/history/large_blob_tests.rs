@@ -62,6 +62,20 @@ fn text_with_secrets(lines: usize, edits: usize, secret_lines: &[usize]) -> Vec<
     out
 }
 
+/// How many secrets in `text` straddle the end of a window's buffer, and how many the edge
+/// between two windows' emission ranges, with [`SMALL_WINDOWS`]: the first window holds
+/// `chunk + overlap` bytes and reports matches before `chunk + overlap / 2`; each next one moves
+/// both by `chunk` (see `crate::scan::window`).
+fn secrets_across_window_edges(text: &[u8]) -> (usize, usize) {
+    let Windowing { chunk, overlap } = SMALL_WINDOWS;
+    let crosses = |start: usize, first_edge: usize| {
+        (start + 1..start + SECRET.len()).any(|b| b >= first_edge && (b - first_edge) % chunk == 0)
+    };
+    let starts: Vec<usize> = memchr::memmem::find_iter(text, SECRET.as_bytes()).collect();
+    let count = |first_edge: usize| starts.iter().filter(|&&s| crosses(s, first_edge)).count();
+    (count(chunk + overlap), count(chunk + overlap / 2))
+}
+
 /// (line, column) of each finding, sorted.
 fn positions(findings: &[Finding]) -> Vec<(usize, usize)> {
     let mut out: Vec<_> = findings.iter().map(|f| (f.line, f.column)).collect();
@@ -77,13 +91,17 @@ fn streamed_loose_and_packed_delta_blobs_find_every_secret_once_at_its_line() {
         .map(|&line| (line, (line - 1) % 13 + 7))
         .collect();
     let repo = TestRepo::new();
+    let (mut across_buffer_ends, mut across_emission_edges) = (0, 0);
     for version in 0..6 {
-        repo.write(
-            "config.txt",
-            &text_with_secrets(3000 + 20 * version, version, &secret_lines),
-        );
+        let text = text_with_secrets(3000 + 20 * version, version, &secret_lines);
+        let (buffer_ends, emission_edges) = secrets_across_window_edges(&text);
+        across_buffer_ends += buffer_ends;
+        across_emission_edges += emission_edges;
+        repo.write("config.txt", &text);
         repo.commit(&format!("version {version}"));
     }
+    // The text does put secrets where the windows cut it.
+    assert!(across_buffer_ends > 0 && across_emission_edges > 0);
     let scanner = scanner();
     for packed in [false, true] {
         if packed {
