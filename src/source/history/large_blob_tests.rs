@@ -69,7 +69,8 @@ fn text_with_secrets(lines: usize, edits: usize, secret_lines: &[usize]) -> Vec<
 fn secrets_across_window_edges(text: &[u8]) -> (usize, usize) {
     let Windowing { chunk, overlap } = SMALL_WINDOWS;
     let crosses = |start: usize, first_edge: usize| {
-        (start + 1..start + SECRET.len()).any(|b| b >= first_edge && (b - first_edge) % chunk == 0)
+        (start + 1..start + SECRET.len())
+            .any(|b| b >= first_edge && (b - first_edge).is_multiple_of(chunk))
     };
     let starts: Vec<usize> = memchr::memmem::find_iter(text, SECRET.as_bytes()).collect();
     let count = |first_edge: usize| starts.iter().filter(|&&s| crosses(s, first_edge)).count();
