@@ -202,7 +202,20 @@ impl TripleFilter {
         // One unaligned four-byte load per position, its fourth byte masked off, is much
         // cheaper than three byte loads; the last triple has no fourth byte.
         let last = hay.len().saturating_sub(3);
-        for at in 0..last {
+        let mut at = 0;
+        // Six positions per eight-byte load: the triples at offsets 0 to 5 of the word.
+        while at + 8 <= hay.len() {
+            let word = <[u8; 8]>::try_from(&hay[at..at + 8]).map_or(0, u64::from_le_bytes);
+            for offset in 0..6 {
+                let bytes = (word >> (8 * offset)) as u32;
+                let h = hash((bytes & 0x00FF_FFFF) | FOLD, multiplier);
+                if is_set(h) {
+                    self.verify(hay, at + offset, h, hits);
+                }
+            }
+            at += 6;
+        }
+        for at in at..last {
             let bytes = <[u8; 4]>::try_from(&hay[at..at + 4]).map_or(0, u32::from_le_bytes);
             let h = hash((bytes & 0x00FF_FFFF) | FOLD, multiplier);
             if is_set(h) {
@@ -473,6 +486,42 @@ mod tests {
                 "aws"
             ]
         );
+    }
+
+    #[test]
+    fn both_finders_agree_on_long_text_with_keywords_at_every_offset() {
+        use rand::Rng;
+        let keywords: Vec<String> = ["secret", "ghp_", "pat", "://", "ab", "-----begin"]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let mut with_single = keywords.clone();
+        with_single.push("q".into());
+        let (triples, automaton) = (
+            KeywordFinder::new(&keywords),
+            KeywordFinder::new(&with_single),
+        );
+        let mut rng = rand::rng();
+        for _ in 0..50 {
+            let mut hay = Vec::new();
+            while hay.len() < 2000 {
+                let filler = rng.random_range(0..9);
+                hay.extend((0..filler).map(|_| b"xy z_:/-"[rng.random_range(0..8)]));
+                let keyword = keywords[rng.random_range(0..keywords.len())].as_bytes();
+                hay.extend(keyword.iter().map(|&b| {
+                    if rng.random_bool(0.5) {
+                        b.to_ascii_uppercase()
+                    } else {
+                        b
+                    }
+                }));
+            }
+            let expected: Vec<Hit> = all_hits(&automaton, &hay)
+                .into_iter()
+                .filter(|&(k, _, _)| k < keywords.len())
+                .collect();
+            assert_eq!(all_hits(&triples, &hay), expected);
+        }
     }
 
     #[test]
