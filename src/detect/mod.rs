@@ -243,6 +243,12 @@ impl Matcher {
             window.end.saturating_add(compile::MAX_REACH).min(hay.len())
         };
         let input = Input::new(hay).range(window.start..search_end);
+        // Most windows hold no match: find that out without the allocation and the capture
+        // engine of a captures search.
+        match text.regex.search(&input) {
+            Some(first) if first.start() < window_end => {}
+            _ => return,
+        }
         for caps in text.regex.captures_iter(input) {
             let Some(whole) = caps.get_match() else {
                 continue;
