@@ -140,7 +140,8 @@ where
     let context = windowing.context() as u64;
     let full_window = windowing.chunk + windowing.overlap;
     let first_capacity = size_hint.map_or(64 * 1024, |n| n.saturating_add(1)) as usize;
-    let mut buf: Vec<u8> = Vec::with_capacity(first_capacity.min(full_window));
+    let mut buf = ReusedBuffer::take();
+    buf.reserve(first_capacity.min(full_window));
     let mut base: u64 = 0;
     let mut emit_from: u64 = 0;
     let mut lines = LineTracker::new();
@@ -200,6 +201,45 @@ where
         buf.drain(..keep_from);
         base += keep_from as u64;
         emit_from = emit_to;
+    }
+}
+
+/// A window buffer that goes back to its thread when dropped, for the next stream: a scan of
+/// thousands of files then allocates (and the kernel zeroes) one buffer per thread instead of
+/// one per file.
+struct ReusedBuffer(Vec<u8>);
+
+thread_local! {
+    static SPARE_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+impl ReusedBuffer {
+    /// This thread's spare buffer, empty (a new one if another stream holds it).
+    fn take() -> ReusedBuffer {
+        let mut buf = SPARE_BUFFER.with(std::cell::Cell::take);
+        buf.clear();
+        ReusedBuffer(buf)
+    }
+}
+
+impl Drop for ReusedBuffer {
+    fn drop(&mut self) {
+        let buf = std::mem::take(&mut self.0);
+        // `try_with`: during thread exit the slot may be gone; the buffer is then just freed.
+        let _ = SPARE_BUFFER.try_with(|spare| spare.set(buf));
+    }
+}
+
+impl std::ops::Deref for ReusedBuffer {
+    type Target = Vec<u8>;
+    fn deref(&self) -> &Vec<u8> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ReusedBuffer {
+    fn deref_mut(&mut self) -> &mut Vec<u8> {
+        &mut self.0
     }
 }
 
