@@ -2,10 +2,12 @@
 //! keyword hit a match can reach, the secret's capture group, the `allow` regexes, or for a path
 //! rule a regex on the path.
 
+use super::regex_list::{AnyRegex, compile_list};
 use super::shape;
 use crate::rules::{Rule, RuleKind};
 use regex_automata::meta;
 use regex_syntax::hir::Hir;
+use std::sync::Arc;
 
 /// A match of an unbounded regex (`\s*`, `+`, `{8,}`) must start on the lines around its keyword
 /// hit (within [`LINE_REACH`] bytes) and may run on for at most this many bytes past them. 8 KiB
@@ -49,9 +51,9 @@ pub(crate) struct TextRule {
     /// Capture group of the secret (0: the whole match).
     pub secret_group: usize,
     /// Secrets matching one of these are placeholders.
-    pub allow: Vec<meta::Regex>,
+    pub allow: Arc<AnyRegex>,
     /// Whole matches matching one of these are not findings.
-    pub allow_match: Vec<meta::Regex>,
+    pub allow_match: Arc<AnyRegex>,
     /// For token rules: bytes that may not touch the token on either side (the alphabet and
     /// ASCII alphanumerics), so that a token inside a longer run is not a token.
     pub token_bytes: Option<Box<[bool; 256]>>,
@@ -90,8 +92,8 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
                 bounded,
                 line_bound,
                 secret_group: 0,
-                allow: Vec::new(),
-                allow_match: Vec::new(),
+                allow: build_list(&[], "allow")?,
+                allow_match: build_list(&[], "allow_match")?,
                 token_bytes: Some(token_bytes),
             }))
         }
@@ -114,8 +116,8 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
                     "`secret_group: {secret_group}` but the pattern has {groups} capture group(s)"
                 ));
             }
-            let allow = build_all(&pattern.allow, "allow")?;
-            let allow_match = build_all(&pattern.allow_match, "allow_match")?;
+            let allow = build_list(&pattern.allow, "allow")?;
+            let allow_match = build_list(&pattern.allow_match, "allow_match")?;
             Ok(Compiled::Text(TextRule {
                 regex,
                 reach,
@@ -134,17 +136,20 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
     }
 }
 
-/// Compiles the regexes of one list field (`allow`, `allow_match`), naming the field and the
-/// regex when one is invalid.
-fn build_all(sources: &[String], field: &str) -> Result<Vec<meta::Regex>, String> {
-    sources
-        .iter()
-        .map(|source| {
-            let hir = parse(source, false)
-                .map_err(|e| format!("invalid `{field}` regex `{source}`: {e}"))?;
-            build(&hir)
-        })
-        .collect()
+/// Compiles the regexes of one list field (`allow`, `allow_match`) into one, shared with every
+/// rule that has the same list; the error names the field and the regex when one is invalid.
+fn build_list(sources: &[String], field: &str) -> Result<Arc<AnyRegex>, String> {
+    compile_list(
+        sources,
+        field,
+        |source| parse(source, false).map_err(|e| e.to_string()),
+        |hirs| {
+            meta::Builder::new()
+                .configure(meta::Config::new().utf8_empty(false))
+                .build_many_from_hir(hirs)
+                .map_err(|e| format!("regex too large or invalid: {e}"))
+        },
+    )
 }
 
 /// Parses with the schema's conventions: bytes, not text (a match may hold invalid UTF-8);

@@ -12,6 +12,7 @@ mod identifier;
 mod jwt;
 mod keywords;
 mod placeholder;
+mod regex_list;
 mod rule_test;
 mod runs;
 mod shape;
@@ -316,11 +317,8 @@ fn is_valid(
             {
                 return false;
             }
-            !text.allow.iter().any(|allow| allow.is_match(secret))
-                && !text
-                    .allow_match
-                    .iter()
-                    .any(|allow| allow.is_match(&hay[whole.clone()]))
+            !text.allow.is_match(secret)
+                && !text.allow_match.is_match(&hay[whole.clone()])
                 && pattern.checks.iter().all(|&check| passes(check, secret))
                 && !placeholder::is_placeholder(secret)
         }
