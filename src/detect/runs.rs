@@ -3,9 +3,9 @@
 //! one of a few bytes.
 //!
 //! The search classifies 64 bytes at a time into a bit mask (one bit per byte: in the alphabet
-//! or not), with comparisons against the alphabet's byte ranges that the compiler turns into
-//! vector instructions, and looks for N ones in a row with shifts: code is made of short words,
-//! so almost every block is settled by a few word operations and no byte is looked at twice.
+//! or not), comparing 16 bytes at once with the alphabet's byte ranges (SSE2 on x86-64), and
+//! looks for N ones in a row with shifts: code is made of short words, so almost every block is
+//! settled by a few word operations and no byte is looked at twice.
 //!
 //! When the run is the secret itself and carries a checksum (`is_secret: true`), a run that
 //! fails the checksum is dropped here: code is full of long identifiers and base62 ids (830
@@ -185,27 +185,27 @@ fn range_masks_sse2(ranges: &[(u8, u8); MAX_RANGES], batch: &[u8], masks: &mut [
             .unwrap_or(vector);
         u64::from(_mm_movemask_epi8(inside) as u16)
     };
-    let mut chunks = batch.chunks_exact(16);
-    let mut at = 0;
-    for chunk in chunks.by_ref() {
-        let bits = classify(chunk.try_into().unwrap_or(&[0; 16]));
-        masks[at / 4] = if at % 4 == 0 {
+    // The `step`-th 16 bytes are bits 16 (step % 4) and up of mask step / 4; the first of the
+    // four overwrites what an earlier batch left there.
+    let mut put = |step: usize, bits: u64| {
+        let mask = &mut masks[step / 4];
+        *mask = if step.is_multiple_of(4) {
             bits
         } else {
-            masks[at / 4] | bits << (16 * (at % 4))
+            *mask | bits << (16 * (step % 4))
         };
-        at += 1;
+    };
+    let mut chunks = batch.chunks_exact(16);
+    let mut step = 0;
+    for chunk in chunks.by_ref() {
+        put(step, classify(chunk.try_into().unwrap_or(&[0; 16])));
+        step += 1;
     }
     let tail = chunks.remainder();
     if !tail.is_empty() {
         let mut bytes = [0u8; 16];
         bytes[..tail.len()].copy_from_slice(tail);
-        let bits = classify(&bytes) & low_bits(tail.len());
-        masks[at / 4] = if at % 4 == 0 {
-            bits
-        } else {
-            masks[at / 4] | bits << (16 * (at % 4))
-        };
+        put(step, classify(&bytes) & low_bits(tail.len()));
     }
 }
 
