@@ -1,7 +1,8 @@
-//! Temporary git repositories for the integration tests that scan or hook into git
-//! (`tests/history.rs`, `tests/staged.rs`, `tests/support/hook_repo.rs`): a test rule of their
-//! own (so the tests do not depend on the built-in rules), secrets it matches, and `git` run
-//! with the caller's git environment cleared.
+//! Temporary git repositories for the tests that scan or hook into git (`tests/history.rs`,
+//! `tests/staged.rs`, `tests/support/hook_repo.rs`, and the history unit tests, which include
+//! this file from `src/source/history/test_repo.rs`): a test rule of their own (so the tests do
+//! not depend on the built-in rules), secrets it matches, and `git` run with the caller's git
+//! environment cleared.
 
 // Each test crate uses a different part of this module.
 #![allow(dead_code)]
@@ -30,10 +31,10 @@ pub const SECRET_B: &str = "tkhtest_0123456789abcdef0123456789abcdef";
 /// See [`SECRET_A`].
 pub const SECRET_C: &str = "tkhtest_fedcba9876543210fedcba9876543210";
 
-/// `git ARGS` in `dir`, which must succeed; its trimmed stdout. The system config and any
-/// `GIT_DIR` / `GIT_INDEX_FILE` / `GIT_WORK_TREE` of the caller (a test run from a git hook)
-/// are kept out.
-pub fn git_in(dir: &Path, args: &[&str]) -> String {
+/// `git ARGS` in `dir`, which must succeed; its stdout. The system config and any `GIT_DIR` /
+/// `GIT_INDEX_FILE` / `GIT_WORK_TREE` / object directories of the caller (a test run from a git
+/// hook) are kept out.
+pub fn git_bytes(dir: &Path, args: &[&str]) -> Vec<u8> {
     let out = std::process::Command::new("git")
         .current_dir(dir)
         .args(args)
@@ -41,6 +42,8 @@ pub fn git_in(dir: &Path, args: &[&str]) -> String {
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
         .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_OBJECT_DIRECTORY")
+        .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
         .output()
         .expect("git runs");
     assert!(
@@ -48,10 +51,18 @@ pub fn git_in(dir: &Path, args: &[&str]) -> String {
         "git {args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    out.stdout
 }
 
-/// `git init` in `dir` (branch main) with an author, no signing and local submodules allowed.
+/// [`git_bytes`], its stdout trimmed, as text.
+pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    String::from_utf8_lossy(&git_bytes(dir, args))
+        .trim()
+        .to_owned()
+}
+
+/// `git init` in `dir` (branch main) with an author, no signing, local submodules allowed and
+/// no automatic `gc` (tests that look at packs decide when to repack).
 pub fn init_repo(dir: &Path) {
     git_in(dir, &["init", "-q", "-b", "main"]);
     for (key, value) in [
@@ -59,6 +70,7 @@ pub fn init_repo(dir: &Path) {
         ("user.email", "ada@example.com"),
         ("commit.gpgsign", "false"),
         ("protocol.file.allow", "always"),
+        ("gc.auto", "0"),
     ] {
         git_in(dir, &["config", key, value]);
     }

@@ -2,7 +2,7 @@
 //! blobs take the streaming path, and the scanner's windows are small so that a blob spans
 //! many of them.
 
-use super::test_repo::{TestRepo, text_lines};
+use super::test_repo::{SECRET_A, SECRET_B, TEST_RULES, TestRepo, text_lines};
 use super::{HistoryOptions, ReadTuning, Selection, scan_history_with, scan_with};
 use crate::detect::Matcher;
 use crate::finding::Finding;
@@ -12,18 +12,9 @@ use crate::scan::{Scanner, Windowing};
 use crate::source::{Content, Origin, Problem};
 use std::sync::Arc;
 
-const RULES: &str = "rules:
-  - id: tkh-test-token
-    title: tokhyg test token
-    token:
-      prefix: tkhtest_
-      alphabet: hex
-      length: 32
-    examples: ['key = tkhtest_3f9a1c7e5b2d4f608a1b3c5d7e9f0a2b']
-    negative_examples: ['tkhtest_short']
-";
-const SECRET: &str = "tkhtest_3f9a1c7e5b2d4f608a1b3c5d7e9f0a2b";
-const OTHER_SECRET: &str = "tkhtest_0123456789abcdef0123456789abcdef";
+const RULES: &str = TEST_RULES;
+const SECRET: &str = SECRET_A;
+const OTHER_SECRET: &str = SECRET_B;
 
 /// Windows of 1000 new bytes and 256 of overlap: a 100 KB blob spans about a hundred.
 const SMALL_WINDOWS: Windowing = Windowing {

@@ -28,33 +28,11 @@ pub struct PackedObject {
     pub depth: usize,
 }
 
-/// `git ARGS` in `dir`, which must succeed; its stdout.
-pub fn git_bytes(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_OBJECT_DIRECTORY")
-        .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
+// The git runner and repository set-up of the integration tests, shared.
+#[path = "../../../tests/support/git_repo.rs"]
+mod git_repo;
 
-/// `git ARGS` in `dir`, which must succeed; its trimmed stdout as text.
-pub fn git(dir: &Path, args: &[&str]) -> String {
-    String::from_utf8_lossy(&git_bytes(dir, args))
-        .trim()
-        .to_owned()
-}
+pub use git_repo::{SECRET_A, SECRET_B, TEST_RULES, git_bytes, git_in as git};
 
 impl TestRepo {
     /// `git init` in a new temporary directory.
@@ -66,17 +44,9 @@ impl TestRepo {
         TestRepo { tmp, dir }
     }
 
-    /// `git init` in `dir` (branch main) with an author and no signing.
+    /// `git init` in `dir` (branch main) with an author, no signing and no automatic `gc`.
     pub fn init(dir: &Path) {
-        git(dir, &["init", "-q", "-b", "main"]);
-        for (key, value) in [
-            ("user.name", "Ada Lovelace"),
-            ("user.email", "ada@example.com"),
-            ("commit.gpgsign", "false"),
-            ("gc.auto", "0"),
-        ] {
-            git(dir, &["config", key, value]);
-        }
+        git_repo::init_repo(dir);
     }
 
     /// `git ARGS` in the work tree; its trimmed stdout.
