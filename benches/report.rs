@@ -78,6 +78,7 @@ fn findings(count: usize) -> Vec<Finding> {
                 path: format!("src/module_{}/file {}.rs", i % 97, i % 1000),
                 line: 1 + i % 4000,
                 column: 1 + i % 80,
+                column_utf16: 1 + i % 80,
                 commit: (i % 2 == 0).then(|| CommitInfo {
                     id: format!("{:040x}", i * 104_729),
                     author: "Dev Eloper".to_owned(),

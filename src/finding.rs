@@ -32,6 +32,9 @@ pub struct Finding {
     pub line: usize,
     /// 1-based column (in bytes) of the secret's first byte.
     pub column: usize,
+    /// 1-based column of the secret's first byte in UTF-16 code units, as SARIF counts them
+    /// (equal to `column` on ASCII lines).
+    pub column_utf16: usize,
     /// The commit that introduced it, for history scans.
     pub commit: Option<CommitInfo>,
     /// History scans only: how many places of the scanned history hold the same secret, this

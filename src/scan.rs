@@ -99,7 +99,7 @@ impl Scanner {
         self.matcher
             .scan_path(rule_path)
             .into_iter()
-            .map(|rule| self.finding(rule, origin, 1, 1, rule_path.as_bytes()))
+            .map(|rule| self.finding(rule, origin, Place::START, rule_path.as_bytes()))
             .collect()
     }
 
@@ -109,7 +109,12 @@ impl Scanner {
         let outcome = {
             let on_match = |m: window::Located<'_>| {
                 if !has_allow_comment(m.line_text) {
-                    findings.push(self.finding(m.rule, origin, m.line, m.column, m.secret));
+                    let at = Place {
+                        line: m.line,
+                        column: m.column,
+                        column_utf16: m.column_utf16,
+                    };
+                    findings.push(self.finding(m.rule, origin, at, m.secret));
                 }
             };
             let find = |window: &[u8]| -> Vec<Span> {
@@ -139,28 +144,39 @@ impl Scanner {
         })
     }
 
-    fn finding(
-        &self,
-        rule: usize,
-        origin: &Origin,
-        line: usize,
-        column: usize,
-        secret: &[u8],
-    ) -> Finding {
+    fn finding(&self, rule: usize, origin: &Origin, at: Place, secret: &[u8]) -> Finding {
         let rule = &self.matcher.rules().rules()[rule];
         Finding {
             rule_id: rule.id.clone(),
             title: rule.title.clone(),
             remediation: rule.remediation.clone(),
             path: origin.path.clone(),
-            line,
-            column,
+            line: at.line,
+            column: at.column,
+            column_utf16: at.column_utf16,
             commit: origin.commit.clone(),
             occurrences: None,
             fingerprint: fingerprint(&rule.id, secret),
             secret: String::from_utf8_lossy(secret).into_owned(),
         }
     }
+}
+
+/// Where in a blob a finding is: 1-based line, and column in bytes and in UTF-16 code units.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    line: usize,
+    column: usize,
+    column_utf16: usize,
+}
+
+impl Place {
+    /// Line 1, column 1: where a path rule's finding is.
+    const START: Place = Place {
+        line: 1,
+        column: 1,
+        column_utf16: 1,
+    };
 }
 
 /// Findings the user has already judged: the `.tokhygignore` list and a baseline.

@@ -137,6 +137,26 @@ fn json_and_jsonl_hold_the_same_records() {
 }
 
 #[test]
+fn sarif_columns_count_utf16_units_and_json_columns_count_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(".tokhyg.yaml"), CONFIG).unwrap();
+    // `ключ` is 8 bytes and 4 UTF-16 units; `🔑` 4 bytes and 2 units.
+    fs::write(
+        dir.path().join("keys.txt"),
+        format!("ключ 🔑 = {}\n", key(2)),
+    )
+    .unwrap();
+    let json: Value =
+        serde_json::from_str(&scan(dir.path(), &["--format", "json"]).stdout).unwrap();
+    assert_eq!(json[0]["column"], 17);
+    let sarif: Value =
+        serde_json::from_str(&scan(dir.path(), &["--format", "sarif"]).stdout).unwrap();
+    let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 1);
+    assert_eq!(region["startColumn"], 11);
+}
+
+#[test]
 fn a_malformed_ignore_file_is_an_error_naming_file_and_line() {
     let dir = project();
     let text = format!(

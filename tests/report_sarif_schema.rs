@@ -75,6 +75,7 @@ fn finding(rule: &str, path: &str, line: usize, secret: &str, with_commit: bool)
         path: path.to_owned(),
         line,
         column: 3,
+        column_utf16: 3,
         commit: with_commit.then(commit),
         occurrences: with_commit.then_some(2),
         fingerprint: fingerprint(rule, secret.as_bytes()),

@@ -314,6 +314,7 @@ mod tests {
             path: "config/dev env.txt".to_owned(),
             line: 3,
             column: 7,
+            column_utf16: 7,
             commit: None,
             occurrences: None,
             fingerprint: "0123456789abcdef0123456789abcdef".to_owned(),

@@ -119,6 +119,7 @@ pub(crate) mod tests {
             path: path.to_owned(),
             line,
             column,
+            column_utf16: column,
             commit: None,
             occurrences: None,
             fingerprint: fingerprint("github-pat-classic", secret.as_bytes()),
@@ -131,6 +132,7 @@ pub(crate) mod tests {
             path: "docs/my notes ü.md".to_owned(),
             line: 12,
             column: 1,
+            column_utf16: 1,
             commit: Some(CommitInfo {
                 id: "0123456789abcdef0123456789abcdef01234567".to_owned(),
                 author: "Ada Lovelace".to_owned(),

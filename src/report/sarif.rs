@@ -11,8 +11,8 @@
 //! secret in two files is two alerts. History findings carry their commit and the number of
 //! places in history holding the same secret (`occurrences`) in `properties`.
 //!
-//! Columns are those of [`Finding`]: 1-based byte offsets. SARIF's default column unit is UTF-16
-//! code units; the two agree on ASCII lines, which is where nearly all secrets live.
+//! Columns are in UTF-16 code units ([`Finding::column_utf16`]), SARIF's default column unit,
+//! where the other reports give byte columns; the two agree on ASCII lines.
 //!
 //! Code scanning rejects runs with more than [`MAX_RESULTS`] results. Beyond that the report
 //! keeps the first ones, records a warning notification in the run, and says so on stderr.
@@ -285,7 +285,7 @@ fn result_of<'a>(
                 },
                 region: Region {
                     start_line: finding.line.max(1),
-                    start_column: finding.column.max(1),
+                    start_column: finding.column_utf16.max(1),
                 },
             },
         }],

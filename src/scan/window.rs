@@ -64,6 +64,10 @@ pub struct Located<'w> {
     pub line: usize,
     /// 1-based column, in bytes, of the secret's first byte.
     pub column: usize,
+    /// 1-based column of the secret's first byte in UTF-16 code units (what SARIF and editors
+    /// count): the bytes before it on the line read as UTF-8, an invalid sequence counting as
+    /// one replacement character. Equal to `column` on ASCII lines.
+    pub column_utf16: usize,
     /// The secret's bytes.
     pub secret: &'w [u8],
     /// The line holding the secret's first byte, without its newline. A line longer than the
@@ -181,10 +185,19 @@ where
             let line_from = lines.line_start.max(base);
             let line_begin = (line_from - base) as usize;
             let line_end = memchr(b'\n', &buf[span.start..]).map_or(buf.len(), |i| span.start + i);
+            let column = (start - lines.line_start + 1) as usize;
+            // The line's start may lie before the window on a very long line: then the bytes
+            // before the secret are not all here, and the byte column is the best answer.
+            let column_utf16 = if line_from == lines.line_start {
+                utf16_len(&buf[line_begin..span.start]) + 1
+            } else {
+                column
+            };
             on_match(Located {
                 rule: span.rule,
                 line: lines.line,
-                column: (start - lines.line_start + 1) as usize,
+                column,
+                column_utf16,
                 secret: &buf[span.start..span.end.min(buf.len())],
                 line_text: trim_cr(&buf[line_begin..line_end]),
             });
@@ -241,6 +254,14 @@ impl std::ops::DerefMut for ReusedBuffer {
     fn deref_mut(&mut self) -> &mut Vec<u8> {
         &mut self.0
     }
+}
+
+/// Length in UTF-16 code units of `bytes` read as UTF-8 (invalid sequences as U+FFFD).
+fn utf16_len(bytes: &[u8]) -> usize {
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
+    String::from_utf8_lossy(bytes).encode_utf16().count()
 }
 
 /// Drops the `\r` of a CRLF line ending.
@@ -334,6 +355,38 @@ mod tests {
         assert_eq!(got[0].3, b"  key = SECRET here");
         assert_eq!(got[1].3, b"last SECRET");
         assert_eq!((got[1].0, got[1].1), (3, 6));
+    }
+
+    #[test]
+    fn utf16_columns_count_what_precedes_the_secret_on_its_line() {
+        // `é` is 2 bytes and 1 UTF-16 unit, `😀` 4 bytes and 2 units, `\xff` invalid (1 unit).
+        let data = "x\né😀 SECRET\nSECRET\n".as_bytes().to_vec();
+        let mut data_invalid = b"\xff\xff SECRET\n".to_vec();
+        let mut columns = Vec::new();
+        for bytes in [&mut data.clone(), &mut data_invalid] {
+            scan_stream(
+                &bytes[..],
+                None,
+                Windowing::DEFAULT,
+                literal(b"SECRET"),
+                |m| columns.push((m.line, m.column, m.column_utf16)),
+            )
+            .unwrap();
+        }
+        assert_eq!(columns, [(2, 8, 5), (3, 1, 1), (1, 4, 4)]);
+        // A line longer than the window's context is cut: the byte column is kept.
+        let mut long = "é".repeat(300).into_bytes();
+        long.extend_from_slice(b"SECRET\n");
+        let mut cut = Vec::new();
+        let small = Windowing {
+            chunk: 64,
+            overlap: 32,
+        };
+        scan_stream(&long[..], None, small, literal(b"SECRET"), |m| {
+            cut.push((m.column, m.column_utf16))
+        })
+        .unwrap();
+        assert_eq!(cut, [(601, 601)]);
     }
 
     #[test]

@@ -168,6 +168,7 @@ mod tests {
             path: path.to_owned(),
             line,
             column: 5,
+            column_utf16: 5,
             commit: None,
             occurrences: None,
             fingerprint: fingerprint(rule, secret.as_bytes()),
