@@ -24,15 +24,11 @@ pub fn path_of(objects: &Path, id: Oid) -> PathBuf {
 
 /// Opens the loose object at `path`: its type, size and bytes. `None` if there is no such file.
 pub fn open(path: &Path) -> io::Result<Option<(ObjectType, u64, LooseStream)>> {
-    let file = match File::open(path) {
-        Ok(file) => file,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => {
-            return Err(io::Error::new(
-                error.kind(),
-                format!("loose object {}: {error}", path.display()),
-            ));
-        }
+    let opened = super::unless_absent(File::open(path), || {
+        format!("loose object {}", path.display())
+    })?;
+    let Some(file) = opened else {
+        return Ok(None);
     };
     let corrupt = |what: &dyn std::fmt::Display| {
         io::Error::new(

@@ -266,15 +266,11 @@ fn spill(mut object: StreamedObject) -> io::Result<(File, u64)> {
 /// no packs.
 fn list_packs(objects: &Path) -> io::Result<Vec<PackSlot>> {
     let dir = objects.join("pack");
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(error) => {
-            return Err(io::Error::new(
-                error.kind(),
-                format!("cannot list {}: {error}", dir.display()),
-            ));
-        }
+    let listed = unless_absent(std::fs::read_dir(&dir), || {
+        format!("cannot list {}", dir.display())
+    })?;
+    let Some(entries) = listed else {
+        return Ok(Vec::new());
     };
     let mut idx = Vec::new();
     for entry in entries {
@@ -298,15 +294,11 @@ fn list_packs(objects: &Path) -> io::Result<Vec<PackSlot>> {
 /// a path with unusual characters) is not decoded: its objects are read with libgit2 instead.
 fn read_alternates(objects: &Path) -> io::Result<Vec<PathBuf>> {
     let file = objects.join("info").join("alternates");
-    let text = match std::fs::read_to_string(&file) {
-        Ok(text) => text,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(error) => {
-            return Err(io::Error::new(
-                error.kind(),
-                format!("cannot read {}: {error}", file.display()),
-            ));
-        }
+    let read = unless_absent(std::fs::read_to_string(&file), || {
+        format!("cannot read {}", file.display())
+    })?;
+    let Some(text) = read else {
+        return Ok(Vec::new());
     };
     Ok(text
         .lines()
@@ -314,6 +306,22 @@ fn read_alternates(objects: &Path) -> io::Result<Vec<PathBuf>> {
         .filter(|line| !line.is_empty() && !line.starts_with('#') && !line.starts_with('"'))
         .map(|line| objects.join(line))
         .collect())
+}
+
+/// `result` of an operation on a file that may not exist: `None` when it does not, other errors
+/// prefixed with `context()` (which names the file).
+fn unless_absent<T>(
+    result: io::Result<T>,
+    context: impl FnOnce() -> String,
+) -> io::Result<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(io::Error::new(
+            error.kind(),
+            format!("{}: {error}", context()),
+        )),
+    }
 }
 
 #[cfg(test)]
