@@ -14,7 +14,7 @@
 mod wide;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use wide::WideTable;
+use wide::WideLookup;
 
 /// One keyword occurrence: keyword index, start and end in the haystack.
 pub(crate) type Hit = (usize, usize, usize);
@@ -72,6 +72,10 @@ const FOLD: u32 = 0x0020_2020;
 /// log2 of the number of bits of the triple table (32 KiB: stays in the first-level cache).
 const TABLE_BITS: u32 = 18;
 
+/// The table's 32-bit words (bit `h` is bit `h % 32` of word `h / 32`, the layout the AVX2
+/// gather reads).
+const TABLE_WORDS: usize = 1 << (TABLE_BITS - 5);
+
 /// Entries are looked up by the top bits of their hash: `1 << BUCKET_BITS` buckets.
 const BUCKET_BITS: u32 = 10;
 
@@ -102,11 +106,11 @@ const RARE_TRIPLE_PER_MB: f64 = 20.0;
 #[derive(Debug)]
 pub(crate) struct TripleFilter {
     /// Bit `h` is set when some keyword's folded triple hashes to `h`.
-    table: Box<[u64; 1 << (TABLE_BITS - 6)]>,
+    table: Box<[u32; TABLE_WORDS]>,
     /// The hash multiplier, one of [`MULTIPLIERS`].
     multiplier: u32,
-    /// The same table for eight positions at a time, where the processor allows.
-    wide: Option<WideTable>,
+    /// Lookups of eight positions at a time in `table`, where the processor allows.
+    wide: Option<WideLookup>,
     /// One per keyword (256 per two-byte keyword), sorted by hash.
     entries: Vec<Entry>,
     /// `entries[buckets[b]..buckets[b + 1]]` are the entries whose hash has top bits `b`.
@@ -181,9 +185,9 @@ impl TripleFilter {
         }
         entries.sort_unstable();
         entries.dedup();
-        let mut table = Box::new([0u64; 1 << (TABLE_BITS - 6)]);
+        let mut table = Box::new([0u32; TABLE_WORDS]);
         for entry in &entries {
-            table[(entry.hash >> 6) as usize] |= 1 << (entry.hash & 63);
+            table[(entry.hash >> 5) as usize] |= 1 << (entry.hash & 31);
         }
         let buckets = (0..=1u32 << BUCKET_BITS)
             .map(|bucket| {
@@ -193,7 +197,7 @@ impl TripleFilter {
             })
             .collect();
         TripleFilter {
-            wide: WideTable::new(&table[..], multiplier, 32 - TABLE_BITS),
+            wide: WideLookup::new(multiplier),
             table,
             multiplier,
             entries,
@@ -205,15 +209,15 @@ impl TripleFilter {
 
     fn find_all(&self, hay: &[u8], hits: &mut Vec<Hit>) {
         let (table, multiplier) = (&*self.table, self.multiplier);
-        // `wrapping_shr` takes the shift modulo 64, which is the bit's place in its word.
-        let is_set = |h: u32| table[(h >> 6) as usize].wrapping_shr(h) & 1 != 0;
+        // `wrapping_shr` takes the shift modulo 32, which is the bit's place in its word.
+        let is_set = |h: u32| table[(h >> 5) as usize].wrapping_shr(h) & 1 != 0;
         let last = hay.len().saturating_sub(3);
         let mut at = 0;
         if let Some(wide) = &self.wide {
             // Eight positions per step, from the sixteen bytes that hold their triples.
             while at + 16 <= hay.len() {
                 let bytes = <&[u8; 16]>::try_from(&hay[at..at + 16]).unwrap_or(&[0; 16]);
-                let mut candidates = wide.candidates(bytes);
+                let mut candidates = wide.candidates(table, bytes);
                 while candidates != 0 {
                     let offset = candidates.trailing_zeros() as usize;
                     let (a, b, c) = (bytes[offset], bytes[offset + 1], bytes[offset + 2]);

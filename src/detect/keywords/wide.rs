@@ -4,48 +4,34 @@
 //! one position at a time; this is the same filter, only wider, and it is used only where the
 //! processor has AVX2 (checked once, when the filter is built).
 
-/// The filter's table seen as 32-bit words (bit `h` is bit `h % 32` of word `h / 32`), for a
-/// processor with AVX2. It exists only on such a processor: that is what makes
-/// [`WideTable::candidates`] safe to call.
+use super::{FOLD, TABLE_BITS, TABLE_WORDS};
+
+/// Lookups in the filter's table eight positions at a time, for a processor with AVX2. It
+/// exists only on such a processor: that is what makes [`WideLookup::candidates`] safe to call.
 #[derive(Debug)]
-pub(super) struct WideTable {
-    words: Box<[u32]>,
+pub(super) struct WideLookup {
     multiplier: u32,
-    shift: u32,
 }
 
-impl WideTable {
-    /// The wide form of a bit table of `table.len() * 64` bits hashed with `multiplier` into
-    /// `32 - shift` bits, or `None` when the processor lacks AVX2.
-    pub(super) fn new(table: &[u64], multiplier: u32, shift: u32) -> Option<WideTable> {
-        // The gather in `candidates_avx2` relies on the table having exactly the bits the hash
-        // can name.
-        if !has_avx2() || shift >= 32 || table.len() * 64 != 1usize << (32 - shift) {
-            return None;
-        }
-        let words = table
-            .iter()
-            .flat_map(|&word| [word as u32, (word >> 32) as u32])
-            .collect();
-        Some(WideTable {
-            words,
-            multiplier,
-            shift,
-        })
+impl WideLookup {
+    /// Lookups for triples hashed with `multiplier`, or `None` when the processor lacks AVX2.
+    pub(super) fn new(multiplier: u32) -> Option<WideLookup> {
+        has_avx2().then_some(WideLookup { multiplier })
     }
 
-    /// Bit `k` set when the triple at offset `k` (0 to 7) of `bytes` has its table bit set.
-    pub(super) fn candidates(&self, bytes: &[u8; 16]) -> u32 {
+    /// Bit `k` set when the triple at offset `k` (0 to 7) of `bytes` has its bit set in
+    /// `table`.
+    pub(super) fn candidates(&self, table: &[u32; TABLE_WORDS], bytes: &[u8; 16]) -> u32 {
         #[cfg(target_arch = "x86_64")]
         {
-            // SAFETY: a `WideTable` is only built when the processor has AVX2 (`new`), the
+            // SAFETY: a `WideLookup` is only built when the processor has AVX2 (`new`), the
             // one requirement of `candidates_avx2`.
-            unsafe { candidates_avx2(self, bytes) }
+            unsafe { candidates_avx2(self.multiplier, table, bytes) }
         }
         #[cfg(not(target_arch = "x86_64"))]
         {
             // Never built on other processors; if it were, every position is a candidate.
-            let _ = bytes;
+            let _ = (table, bytes);
             0xFF
         }
     }
@@ -61,19 +47,19 @@ fn has_avx2() -> bool {
     false
 }
 
-/// See [`WideTable::candidates`].
+/// See [`WideLookup::candidates`].
 ///
 /// # Safety
 ///
 /// The processor must support AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn candidates_avx2(table: &WideTable, bytes: &[u8; 16]) -> u32 {
+unsafe fn candidates_avx2(multiplier: u32, table: &[u32; TABLE_WORDS], bytes: &[u8; 16]) -> u32 {
     use std::arch::x86_64::{
-        _mm_cvtsi32_si128, _mm_loadu_si128, _mm256_and_si256, _mm256_broadcastsi128_si256,
-        _mm256_castsi256_ps, _mm256_i32gather_epi32, _mm256_movemask_ps, _mm256_mullo_epi32,
-        _mm256_or_si256, _mm256_set1_epi32, _mm256_setr_epi8, _mm256_shuffle_epi8,
-        _mm256_slli_epi32, _mm256_srl_epi32, _mm256_srli_epi32, _mm256_srlv_epi32,
+        _mm_loadu_si128, _mm256_and_si256, _mm256_broadcastsi128_si256, _mm256_castsi256_ps,
+        _mm256_i32gather_epi32, _mm256_movemask_ps, _mm256_mullo_epi32, _mm256_or_si256,
+        _mm256_set1_epi32, _mm256_setr_epi8, _mm256_shuffle_epi8, _mm256_slli_epi32,
+        _mm256_srli_epi32, _mm256_srlv_epi32,
     };
     // SAFETY: `bytes` is 16 readable bytes; the load has no alignment requirement.
     let loaded = unsafe { _mm_loadu_si128(bytes.as_ptr().cast()) };
@@ -87,15 +73,16 @@ unsafe fn candidates_avx2(table: &WideTable, bytes: &[u8; 16]) -> u32 {
     );
     let triples = _mm256_or_si256(
         _mm256_shuffle_epi8(both, spread),
-        _mm256_set1_epi32(super::FOLD as i32),
+        _mm256_set1_epi32(FOLD as i32),
     );
-    let products = _mm256_mullo_epi32(triples, _mm256_set1_epi32(table.multiplier as i32));
-    let hashes = _mm256_srl_epi32(products, _mm_cvtsi32_si128(table.shift as i32));
+    let products = _mm256_mullo_epi32(triples, _mm256_set1_epi32(multiplier as i32));
+    // The scalar `hash`: the product's top TABLE_BITS bits.
+    let hashes = _mm256_srli_epi32::<{ 32 - TABLE_BITS as i32 }>(products);
     let word_index = _mm256_srli_epi32::<5>(hashes);
-    // SAFETY: every index is a hash shifted right by `shift` then by 5, so below
-    // 2^(32 - shift - 5) = the number of words (`new` builds two words per 64-bit word of a
-    // table of 2^(32 - shift) bits); a gather of 4-byte elements reads only those words.
-    let words = unsafe { _mm256_i32gather_epi32::<4>(table.words.as_ptr().cast(), word_index) };
+    // SAFETY: every index is a hash of TABLE_BITS bits shifted right by 5, so below
+    // 2^(TABLE_BITS - 5) = TABLE_WORDS, the length of `table`; a gather of 4-byte elements
+    // reads only those words.
+    let words = unsafe { _mm256_i32gather_epi32::<4>(table.as_ptr().cast(), word_index) };
     let bits = _mm256_srlv_epi32(words, _mm256_and_si256(hashes, _mm256_set1_epi32(31)));
     // Each lane's bit 0 to its sign bit, then one bit per lane.
     _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32::<31>(bits))) as u32
