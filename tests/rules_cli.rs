@@ -56,15 +56,57 @@ fn list_prints_every_builtin_rule_aligned() {
     let text = String::from_utf8(output).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), builtin.len());
-    let width = builtin
+    for (line, rule) in lines.iter().zip(builtin.rules()) {
+        let columns: Vec<&str> = line.split("  ").filter(|c| !c.trim().is_empty()).collect();
+        assert_eq!(
+            columns.first().map(|c| c.trim()),
+            Some(rule.id.as_str()),
+            "{line}"
+        );
+        assert_eq!(
+            columns.get(1).map(|c| c.trim()),
+            Some(rule.category.as_str()),
+            "{line}"
+        );
+        assert!(line.ends_with(&rule.title), "{line}");
+        if let Some(provider) = &rule.provider {
+            assert!(line.contains(&format!("  {provider}")), "{line}");
+        }
+    }
+    let title_columns: std::collections::HashSet<usize> = lines
+        .iter()
+        .zip(builtin.rules())
+        .map(|(line, rule)| line.len() - rule.title.len())
+        .collect();
+    assert_eq!(title_columns.len(), 1, "titles start in one column");
+}
+
+#[test]
+fn list_filters_by_category_and_names_the_known_ones() {
+    let builtin = RuleSet::builtin().unwrap();
+    let cloud = builtin
         .rules()
         .iter()
-        .map(|r| r.id.len())
-        .max()
-        .unwrap_or(0);
-    for (line, rule) in lines.iter().zip(builtin.rules()) {
-        assert_eq!(*line, format!("{:width$}  {}", rule.id, rule.title));
-    }
+        .filter(|r| r.category == "cloud")
+        .count();
+    assert!(cloud > 0);
+    let output = tokhyg()
+        .args(["rules", "list", "--category", "cloud", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let listed: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let listed = listed.as_array().expect("a JSON array");
+    assert_eq!(listed.len(), cloud);
+    assert!(listed.iter().all(|entry| entry["category"] == "cloud"));
+    tokhyg()
+        .args(["rules", "list", "--category", "no-such"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rule is in category `no-such`"))
+        .stderr(predicate::str::contains("cloud"));
 }
 
 #[test]
@@ -84,6 +126,8 @@ fn list_json_has_id_title_kind_and_keywords() {
         assert_eq!(entry["id"], rule.id.as_str());
         assert_eq!(entry["title"], rule.title.as_str());
         assert_eq!(entry["kind"], rule.kind_name());
+        assert_eq!(entry["category"], rule.category.as_str());
+        assert_eq!(entry["provider"], serde_json::json!(rule.provider));
         assert_eq!(entry["keywords"], serde_json::json!(rule.keywords));
     }
 }

@@ -8,7 +8,7 @@
 //! ```
 
 use super::RuleSet;
-use super::schema::{RawRule, validate_all};
+use super::schema::{DEFAULT_CATEGORY, RawRule, validate_all};
 use anyhow::{Context, bail};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -64,7 +64,7 @@ impl Config {
                 )
             })?
         };
-        let rules = RuleSet::from_rules(validate_all(raw.rules, origin)?)
+        let rules = RuleSet::from_rules(validate_all(raw.rules, origin, DEFAULT_CATEGORY)?)
             .with_context(|| format!("{origin}: invalid `rules`"))?;
         crate::detect::check_rules(&rules)?;
         let allow_set = glob_set(&raw.allow_paths)

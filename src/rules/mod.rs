@@ -21,6 +21,12 @@ pub struct Rule {
     pub id: String,
     /// Human title.
     pub title: String,
+    /// The company or product that issues the secret (`GitHub`), when the rule is provider
+    /// specific; `None` for generic rules.
+    pub provider: Option<String>,
+    /// The family the rule belongs to (`cloud`, `ai`, `password-hash`, `custom` for a user's
+    /// own rules), for `rules list --category` and reports.
+    pub category: String,
     /// What to do about a finding, one line.
     pub remediation: Option<String>,
     /// What the rule matches.
@@ -141,20 +147,27 @@ impl RuleSet {
     pub fn builtin() -> anyhow::Result<RuleSet> {
         let mut set = RuleSet::default();
         for (origin, text) in builtin::BUILTIN_RULE_FILES {
-            set.extend(RuleSet::from_yaml(text, origin)?)?;
+            let family = origin
+                .trim_start_matches("rules/")
+                .trim_end_matches(".yaml");
+            set.extend(RuleSet::parse(text, origin, family)?)?;
         }
         Ok(set)
     }
 
     /// Parses and validates a rules document (`rules:` list of the schema). `origin` names the
     /// file in errors. Regexes are not compiled: see [`crate::detect::check_rules`].
+    /// Rules that name no category (nor their document) are in `custom`.
     pub fn from_yaml(text: &str, origin: &str) -> anyhow::Result<RuleSet> {
-        let rules = schema::parse_rules_document(text, origin)?;
-        let mut set = RuleSet::default();
-        for rule in rules {
-            set.push(rule)?;
-        }
-        Ok(set)
+        RuleSet::parse(text, origin, schema::DEFAULT_CATEGORY)
+    }
+
+    fn parse(text: &str, origin: &str, default_category: &str) -> anyhow::Result<RuleSet> {
+        RuleSet::from_rules(schema::parse_rules_document(
+            text,
+            origin,
+            default_category,
+        )?)
     }
 
     /// A set made of already validated rules; refuses duplicate ids.

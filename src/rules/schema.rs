@@ -12,6 +12,8 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesDocument {
+    /// The category of every rule of the document that does not name its own.
+    category: Option<String>,
     rules: Vec<RawRule>,
 }
 
@@ -21,6 +23,8 @@ struct RulesDocument {
 pub(crate) struct RawRule {
     id: String,
     title: String,
+    provider: Option<String>,
+    category: Option<String>,
     remediation: Option<String>,
     token: Option<RawToken>,
     keywords: Option<Vec<String>>,
@@ -67,16 +71,35 @@ struct RawRun {
 /// code, and a rule woken by them would run everywhere.
 const MIN_RUN_LENGTH: usize = 16;
 
-/// Parses a whole rules document.
-pub(crate) fn parse_rules_document(text: &str, origin: &str) -> anyhow::Result<Vec<Rule>> {
+/// Category of rules that neither they nor their document name one: a user's own rules.
+pub(crate) const DEFAULT_CATEGORY: &str = "custom";
+
+/// Parses a whole rules document. Rules that name no category take the document's `category:`,
+/// else `default_category` (a built-in file's family, such as `cloud` for `rules/cloud.yaml`).
+pub(crate) fn parse_rules_document(
+    text: &str,
+    origin: &str,
+    default_category: &str,
+) -> anyhow::Result<Vec<Rule>> {
     let document: RulesDocument = serde_yaml_ng::from_str(text).with_context(|| {
         format!("{origin}: not a valid rules file (expected a top-level `rules:` list; see rules/README.md)")
     })?;
-    validate_all(document.rules, origin)
+    let category = document.category.as_deref().unwrap_or(default_category);
+    if !is_kebab_case(category) {
+        bail!(
+            "{origin}: category `{category}` must be kebab-case (such as `cloud` or `password-hash`)"
+        );
+    }
+    validate_all(document.rules, origin, category)
 }
 
-/// Validates rules already deserialized (the `rules:` list of `.tokhyg.yaml`).
-pub(crate) fn validate_all(raw: Vec<RawRule>, origin: &str) -> anyhow::Result<Vec<Rule>> {
+/// Validates rules already deserialized (the `rules:` list of `.tokhyg.yaml`); rules that name
+/// no category get `default_category`.
+pub(crate) fn validate_all(
+    raw: Vec<RawRule>,
+    origin: &str,
+    default_category: &str,
+) -> anyhow::Result<Vec<Rule>> {
     raw.into_iter()
         .enumerate()
         .map(|(index, raw)| {
@@ -85,7 +108,7 @@ pub(crate) fn validate_all(raw: Vec<RawRule>, origin: &str) -> anyhow::Result<Ve
             } else {
                 format!("rule `{}`", raw.id)
             };
-            validate(raw, origin).with_context(|| format!("{origin}: {label}"))
+            validate(raw, origin, default_category).with_context(|| format!("{origin}: {label}"))
         })
         .collect()
 }
@@ -101,7 +124,7 @@ pub(crate) fn is_kebab_case(id: &str) -> bool {
         })
 }
 
-fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
+fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Result<Rule> {
     if !is_kebab_case(&raw.id) {
         bail!(
             "id `{}` must be kebab-case: lower-case letters and digits separated by single `-`",
@@ -110,6 +133,19 @@ fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
     }
     if raw.title.trim().is_empty() {
         bail!("`title` must not be empty");
+    }
+    let category = raw
+        .category
+        .as_deref()
+        .unwrap_or(default_category)
+        .to_string();
+    if !is_kebab_case(&category) {
+        bail!("`category` `{category}` must be kebab-case (such as `cloud` or `password-hash`)");
+    }
+    if let Some(provider) = &raw.provider
+        && (provider.contains('\n') || provider.trim().is_empty())
+    {
+        bail!("`provider` must be one non-empty line (the company or product, such as `GitHub`)");
     }
     if let Some(remediation) = &raw.remediation
         && (remediation.contains('\n') || remediation.trim().is_empty())
@@ -198,6 +234,8 @@ fn validate(raw: RawRule, origin: &str) -> anyhow::Result<Rule> {
     Ok(Rule {
         id: raw.id,
         title: raw.title.trim().to_string(),
+        provider: raw.provider.map(|p| p.trim().to_string()),
+        category,
         remediation: raw.remediation.map(|r| r.trim().to_string()),
         kind,
         keywords,
@@ -345,7 +383,10 @@ mod tests {
     use super::*;
 
     fn error_of(yaml: &str) -> String {
-        format!("{:#}", parse_rules_document(yaml, "t.yaml").unwrap_err())
+        format!(
+            "{:#}",
+            parse_rules_document(yaml, "t.yaml", DEFAULT_CATEGORY).unwrap_err()
+        )
     }
 
     #[test]
@@ -362,6 +403,7 @@ mod tests {
         let rules = parse_rules_document(
             "rules:\n  - {id: a, title: A, token: {prefix: AKIA, alphabet: upper, length: 16}}\n",
             "t.yaml",
+            DEFAULT_CATEGORY,
         )
         .unwrap();
         assert_eq!(rules[0].keywords, ["akia"]);
@@ -478,11 +520,34 @@ mod tests {
         let rules = parse_rules_document(
             "rules:\n  - {id: a, title: T, token: {prefix: 'x-', alphabet: 'custom:abc123', length: 8}}\n",
             "t.yaml",
+            DEFAULT_CATEGORY,
         )
         .unwrap();
         let RuleKind::Token(format) = &rules[0].kind else {
             panic!("not a token rule")
         };
         assert_eq!(format.alphabet.len(), 6);
+    }
+
+    #[test]
+    fn category_comes_from_the_rule_then_the_document_then_the_default() {
+        let yaml = "category: cloud\nrules:\n  - {id: a, title: A, provider: Acme, token: {prefix: a_, alphabet: hex, length: 20}}\n  - {id: b, title: B, category: ai, token: {prefix: b_, alphabet: hex, length: 20}}\n";
+        let rules = parse_rules_document(yaml, "t.yaml", DEFAULT_CATEGORY).unwrap();
+        assert_eq!(rules[0].category, "cloud");
+        assert_eq!(rules[0].provider.as_deref(), Some("Acme"));
+        assert_eq!(rules[1].category, "ai");
+        assert_eq!(rules[1].provider, None);
+        let bare =
+            "rules:\n  - {id: a, title: A, token: {prefix: a_, alphabet: hex, length: 20}}\n";
+        let rules = parse_rules_document(bare, "t.yaml", "saas").unwrap();
+        assert_eq!(rules[0].category, "saas");
+    }
+
+    #[test]
+    fn category_and_provider_are_checked() {
+        let bad_category = "rules:\n  - {id: a, title: A, category: Cloud Stuff, token: {prefix: a_, alphabet: hex, length: 20}}\n";
+        assert!(error_of(bad_category).contains("must be kebab-case"));
+        let bad_provider = "rules:\n  - {id: a, title: A, provider: ' ', token: {prefix: a_, alphabet: hex, length: 20}}\n";
+        assert!(error_of(bad_provider).contains("`provider` must be one non-empty line"));
     }
 }
