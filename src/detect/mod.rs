@@ -107,7 +107,7 @@ impl Matcher {
             .map(|(run, woken)| (RunFinder::new(run), woken))
             .collect();
         let compiled = rules.rules().iter().map(|_| OnceLock::new()).collect();
-        let ranks = rules.rules().iter().map(rank).collect();
+        let ranks = ranks(&rules);
         Matcher {
             rules,
             keywords,
@@ -358,6 +358,39 @@ fn rank(rule: &Rule) -> u8 {
         RuleKind::Pattern(_) => 2,
         RuleKind::Path(_) => 0,
     }
+}
+
+/// Each rule's [`rank`], raised above the ranks of the rules it `supersedes` (transitively;
+/// an id not in the set, a disabled rule, is ignored).
+fn ranks(rules: &RuleSet) -> Vec<u8> {
+    let mut ranks: Vec<u8> = rules.rules().iter().map(rank).collect();
+    let index_of = |id: &str| rules.rules().iter().position(|r| r.id == id);
+    let edges: Vec<(usize, usize)> = rules
+        .rules()
+        .iter()
+        .enumerate()
+        .flat_map(|(winner, rule)| {
+            rule.supersedes
+                .iter()
+                .filter_map(move |id| index_of(id).map(|loser| (winner, loser)))
+        })
+        .collect();
+    // Longest-path relaxation: a chain of n rules settles in n passes; a cycle (meaningless)
+    // stops at the bound instead of looping.
+    for _ in 0..=edges.len() {
+        let mut changed = false;
+        for &(winner, loser) in &edges {
+            let above = ranks[loser].saturating_add(1);
+            if ranks[winner] < above {
+                ranks[winner] = above;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    ranks
 }
 
 /// Keeps one match per overlapping cluster: the most specific, then the longest, then the

@@ -178,6 +178,38 @@ fn overlapping_matches_keep_the_most_specific_rule() {
 }
 
 #[test]
+fn a_rule_that_supersedes_another_wins_their_overlap_and_only_theirs() {
+    // Two providers share the `live_` prefix; the narrower format names the broader rule.
+    let rules = r#"
+rules:
+  - id: broad-live-key
+    title: Broad live key
+    keywords: [live_]
+    pattern: '\b(live_[0-9A-Za-z]{20,60})\b'
+  - id: narrow-live-key
+    title: Narrow live key
+    supersedes: [broad-live-key]
+    keywords: [live_]
+    pattern: '\b(live_[0-9a-f]{32})\b'
+"#;
+    let without = rules.replace("    supersedes: [broad-live-key]\n", "");
+    let hex = "live_0f3a9c27b1d84e6f5a0c9d2e7b4f8a13";
+    let base62 = "live_Q7mZ2kR9vT4xW8pL3nB6cF1hJ5dG0sYa";
+    let text = format!("a = {hex}\nb = {base62}\n");
+    let with = Matcher::new(RuleSet::from_yaml(rules, "fixture.yaml").unwrap());
+    assert_eq!(
+        found(&with, text.as_bytes()),
+        [pair("narrow-live-key", hex), pair("broad-live-key", base62)]
+    );
+    // Without `supersedes`, equal ranks fall back to the rule listed first.
+    let plain = Matcher::new(RuleSet::from_yaml(&without, "fixture.yaml").unwrap());
+    assert_eq!(
+        found(&plain, text.as_bytes()),
+        [pair("broad-live-key", hex), pair("broad-live-key", base62)]
+    );
+}
+
+#[test]
 fn overlapping_keywords_all_wake_their_rules() {
     // `secret` inside `aws_secret`: both the aws rule (keyword `aws`) and the generic rule
     // (keyword `secret`) run; the aws rule wins the overlap.

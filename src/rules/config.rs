@@ -3,7 +3,8 @@
 //!
 //! ```yaml
 //! rules: [...]                       # optional, rules of the schema in rules/README.md
-//! disable: [generic-password]        # optional, ids of built-in (or own) rules to turn off
+//! disable: [generic-env-file-value]  # optional, ids of built-in (or own) rules to turn off
+//! disable_categories: [password-hash]  # optional, whole families (`tokhyg rules list`)
 //! allow_paths: ['tests/fixtures/**', '*.snap']   # optional, globs on the relative path
 //! ```
 
@@ -24,6 +25,8 @@ pub struct Config {
     pub rules: RuleSet,
     /// Rule ids to turn off.
     pub disable: Vec<String>,
+    /// Rule categories to turn off.
+    pub disable_categories: Vec<String>,
     /// Globs (as written) of paths never scanned.
     pub allow_paths: Vec<String>,
     allow_set: GlobSet,
@@ -36,6 +39,8 @@ struct RawConfig {
     rules: Vec<RawRule>,
     #[serde(default)]
     disable: Vec<String>,
+    #[serde(default)]
+    disable_categories: Vec<String>,
     #[serde(default)]
     allow_paths: Vec<String>,
 }
@@ -55,12 +60,13 @@ impl Config {
             RawConfig {
                 rules: Vec::new(),
                 disable: Vec::new(),
+                disable_categories: Vec::new(),
                 allow_paths: Vec::new(),
             }
         } else {
             serde_yaml_ng::from_str(text).with_context(|| {
                 format!(
-                    "{origin}: not a valid tokhyg config (known keys: rules, disable, allow_paths)"
+                    "{origin}: not a valid tokhyg config (known keys: rules, disable, disable_categories, allow_paths)"
                 )
             })?
         };
@@ -72,17 +78,21 @@ impl Config {
         Ok(Config {
             rules,
             disable: raw.disable,
+            disable_categories: raw.disable_categories,
             allow_paths: raw.allow_paths,
             allow_set,
         })
     }
 
-    /// The rules a scan runs: the built-in ones, plus this config's, minus the disabled ids.
+    /// The rules a scan runs: the built-in ones, plus this config's, minus the disabled ids and
+    /// categories.
     pub fn effective_rules(&self) -> anyhow::Result<RuleSet> {
         let mut set = RuleSet::builtin()?;
         set.extend(self.rules.clone())
             .context("a rule of the config has the id of a built-in rule; rename it or disable the built-in one")?;
+        set.check_supersedes()?;
         set.disable(&self.disable)?;
+        set.disable_categories(&self.disable_categories)?;
         Ok(set)
     }
 

@@ -29,6 +29,9 @@ pub struct Rule {
     pub category: String,
     /// What to do about a finding, one line.
     pub remediation: Option<String>,
+    /// Ids of broader rules this one is more specific than: where a match of this rule
+    /// overlaps one of theirs, this rule's is reported (a Clerk key over Stripe's `sk_live_`).
+    pub supersedes: Vec<String>,
     /// What the rule matches.
     pub kind: RuleKind,
     /// Lower-case literals; the rule runs only near a case-insensitive hit of one of them.
@@ -152,6 +155,7 @@ impl RuleSet {
                 .trim_end_matches(".yaml");
             set.extend(RuleSet::parse(text, origin, family)?)?;
         }
+        set.check_supersedes()?;
         Ok(set)
     }
 
@@ -217,6 +221,41 @@ impl RuleSet {
         }
         let disabled: HashSet<&str> = ids.iter().map(String::as_str).collect();
         self.rules.retain(|r| !disabled.contains(r.id.as_str()));
+        Ok(())
+    }
+
+    /// Checks that every id a rule `supersedes` names a rule of the set (a typo would silently
+    /// leave the broader rule winning).
+    pub fn check_supersedes(&self) -> anyhow::Result<()> {
+        let known: HashSet<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
+        for rule in &self.rules {
+            if let Some(unknown) = rule
+                .supersedes
+                .iter()
+                .find(|id| !known.contains(id.as_str()))
+            {
+                bail!(
+                    "{}: rule `{}` supersedes `{unknown}`, which is not a rule (`tokhyg rules list` shows the ids)",
+                    rule.origin,
+                    rule.id
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the rules of these categories; a category no rule has is an error that lists
+    /// the known ones.
+    pub fn disable_categories(&mut self, categories: &[String]) -> anyhow::Result<()> {
+        let known: std::collections::BTreeSet<&str> =
+            self.rules.iter().map(|r| r.category.as_str()).collect();
+        if let Some(unknown) = categories.iter().find(|c| !known.contains(c.as_str())) {
+            bail!(
+                "cannot disable unknown category `{unknown}`; the categories are: {}",
+                known.into_iter().collect::<Vec<_>>().join(", ")
+            );
+        }
+        self.rules.retain(|r| !categories.contains(&r.category));
         Ok(())
     }
 
@@ -301,5 +340,39 @@ rules:
         set.disable(&["acme-key".into()]).unwrap();
         assert_eq!(set.len(), 1);
         assert!(set.get("acme-key").is_none());
+    }
+
+    #[test]
+    fn disable_categories_removes_their_rules_and_refuses_unknown_ones() {
+        let yaml = "rules:\n  - {id: a, title: A, category: password-hash, token: {prefix: a_, alphabet: hex, length: 20}}\n  - {id: b, title: B, token: {prefix: b_, alphabet: hex, length: 20}}\n";
+        let mut set = RuleSet::from_yaml(yaml, "a.yaml").unwrap();
+        let error = set
+            .disable_categories(&["nope".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("`nope`") && error.contains("custom, password-hash"),
+            "{error}"
+        );
+        set.disable_categories(&["password-hash".into()]).unwrap();
+        let ids: Vec<&str> = set.rules().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["b"]);
+    }
+
+    #[test]
+    fn supersedes_must_name_rules_of_the_set() {
+        let yaml = "rules:\n  - {id: a, title: A, supersedes: [b], token: {prefix: a_, alphabet: hex, length: 20}}\n";
+        let set = RuleSet::from_yaml(yaml, "a.yaml").unwrap();
+        let error = set.check_supersedes().unwrap_err().to_string();
+        assert!(error.contains("supersedes `b`"), "{error}");
+        let both = format!(
+            "{yaml}  - {{id: b, title: B, token: {{prefix: b_, alphabet: hex, length: 20}}}}\n"
+        );
+        RuleSet::from_yaml(&both, "a.yaml")
+            .unwrap()
+            .check_supersedes()
+            .unwrap();
+        let own = "rules:\n  - {id: a, title: A, supersedes: [a], token: {prefix: a_, alphabet: hex, length: 20}}\n";
+        assert!(RuleSet::from_yaml(own, "a.yaml").is_err());
     }
 }

@@ -26,6 +26,7 @@ pub(crate) struct RawRule {
     provider: Option<String>,
     category: Option<String>,
     remediation: Option<String>,
+    supersedes: Option<Vec<String>>,
     token: Option<RawToken>,
     keywords: Option<Vec<String>>,
     pattern: Option<String>,
@@ -142,6 +143,13 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
     if !is_kebab_case(&category) {
         bail!("`category` `{category}` must be kebab-case (such as `cloud` or `password-hash`)");
     }
+    let supersedes = raw.supersedes.clone().unwrap_or_default();
+    if let Some(bad) = supersedes
+        .iter()
+        .find(|id| !is_kebab_case(id) || **id == raw.id)
+    {
+        bail!("`supersedes` lists `{bad}`: it takes the ids of other rules (kebab-case)");
+    }
     if let Some(provider) = &raw.provider
         && (provider.contains('\n') || provider.trim().is_empty())
     {
@@ -237,6 +245,7 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
         provider: raw.provider.map(|p| p.trim().to_string()),
         category,
         remediation: raw.remediation.map(|r| r.trim().to_string()),
+        supersedes,
         kind,
         keywords,
         examples: raw.examples,
