@@ -76,7 +76,7 @@ fn every_rules_file_on_disk_is_embedded() {
         }
         let text = std::fs::read_to_string(&path).unwrap();
         let origin = format!("rules/{}", path.file_name().unwrap().to_string_lossy());
-        for rule in RuleSet::from_yaml(&text, &origin).unwrap().rules() {
+        for rule in RuleSet::from_builtin_file(&text, &origin).unwrap().rules() {
             let embedded = builtin.get(&rule.id);
             assert_eq!(
                 embedded,

@@ -150,10 +150,7 @@ impl RuleSet {
     pub fn builtin() -> anyhow::Result<RuleSet> {
         let mut set = RuleSet::default();
         for (origin, text) in builtin::BUILTIN_RULE_FILES {
-            let family = origin
-                .trim_start_matches("rules/")
-                .trim_end_matches(".yaml");
-            set.extend(RuleSet::parse(text, origin, family)?)?;
+            set.extend(RuleSet::from_builtin_file(text, origin)?)?;
         }
         set.check_supersedes()?;
         Ok(set)
@@ -161,6 +158,15 @@ impl RuleSet {
 
     /// Parses and validates a rules document (`rules:` list of the schema). `origin` names the
     /// file in errors. Regexes are not compiled: see [`crate::detect::check_rules`].
+    /// Parses a built-in rules file, `origin` being `rules/NAME.yaml`: rules that name no
+    /// category (nor their document) are in the file's family, `NAME`.
+    pub fn from_builtin_file(text: &str, origin: &str) -> anyhow::Result<RuleSet> {
+        let family = origin
+            .trim_start_matches("rules/")
+            .trim_end_matches(".yaml");
+        RuleSet::parse(text, origin, family)
+    }
+
     /// Rules that name no category (nor their document) are in `custom`.
     pub fn from_yaml(text: &str, origin: &str) -> anyhow::Result<RuleSet> {
         RuleSet::parse(text, origin, schema::DEFAULT_CATEGORY)
