@@ -192,8 +192,9 @@ fn hidden_files_are_scanned_but_not_the_git_directory() {
 }
 
 #[test]
-fn gitignored_files_are_skipped_unless_no_ignore_or_named() {
-    // No git repository: a .gitignore still says what will not be committed.
+fn outside_a_repository_gitignore_hides_nothing_but_ignore_files_do() {
+    // An unpacked package: its .gitignore says what its author did not commit, which is exactly
+    // where a secret would be.
     let dir = project();
     write(dir.path(), ".gitignore", "local.env\nbuild/\n");
     write(dir.path(), ".ignore", "cache.txt\n");
@@ -204,7 +205,11 @@ fn gitignored_files_are_skipped_unless_no_ignore_or_named() {
 
     assert_eq!(
         places(&scan_json(dir.path(), &[])),
-        ["kept.txt:1:1 test-token"]
+        [
+            "build/out.txt:1:1 test-token",
+            "kept.txt:1:1 test-token",
+            "local.env:1:1 test-token",
+        ]
     );
     assert_eq!(
         places(&scan_json(dir.path(), &["--no-ignore"])),
@@ -216,9 +221,52 @@ fn gitignored_files_are_skipped_unless_no_ignore_or_named() {
         ]
     );
     assert_eq!(
-        places(&scan_json(dir.path(), &["local.env"])),
-        ["local.env:1:1 test-token"]
+        places(&scan_json(dir.path(), &["cache.txt"])),
+        ["cache.txt:1:1 test-token"]
     );
+}
+
+#[test]
+fn in_a_repository_tracked_files_are_scanned_whatever_gitignore_says() {
+    let dir = project();
+    git(dir.path(), &["init", "-q"]);
+    write(dir.path(), ".gitignore", "*.env\nbuild/\n");
+    write(dir.path(), ".ignore", "cache.txt\n");
+    write(dir.path(), "forced.env", token(60));
+    write(dir.path(), "build/forced.txt", token(61));
+    write(dir.path(), "cache.txt", token(62));
+    write(dir.path(), "local.env", token(63));
+    write(dir.path(), "build/out.txt", token(64));
+    write(dir.path(), "kept.txt", token(65));
+    git(
+        dir.path(),
+        &["add", "-f", "forced.env", "build/forced.txt", "cache.txt"],
+    );
+
+    let tracked_and_kept = [
+        "build/forced.txt:1:1 test-token",
+        "cache.txt:1:1 test-token",
+        "forced.env:1:1 test-token",
+        "kept.txt:1:1 test-token",
+    ];
+    assert_eq!(places(&scan_json(dir.path(), &[])), tracked_and_kept);
+    assert_eq!(places(&scan_json(dir.path(), &["."])), tracked_and_kept);
+    write(dir.path(), "sub/forced.env", token(66));
+    write(dir.path(), "sub/local.env", token(67));
+    git(dir.path(), &["add", "-f", "sub/forced.env"]);
+    assert_eq!(
+        places(&scan_json(dir.path(), &["sub"])),
+        ["sub/forced.env:1:1 test-token"]
+    );
+    let inside = scan_json(&dir.path().join("sub"), &[]);
+    assert_eq!(places(&inside), ["forced.env:1:1 test-token"]);
+
+    // Deleted from the work tree: not there to scan, and not an error.
+    fs::remove_file(dir.path().join("forced.env")).unwrap();
+    let run = scan_json(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    assert!(!places(&run).iter().any(|p| p.starts_with("forced.env")));
 }
 
 #[test]

@@ -34,8 +34,10 @@ const SCAN_HELP: &str = "\
 Exit status: 0 nothing found, 1 secrets found, 2 error. A path that cannot be read is named on
 stderr; everything else is still scanned and reported, and the exit status is 2.
 
-Hidden files are scanned; .git/ never is. .gitignore, .ignore and git's exclude files are
-honoured (--no-ignore scans those files too); a path given explicitly is always scanned. Binary
+Hidden files are scanned; .git/ never is. In a git repository every tracked file is scanned;
+untracked files that .gitignore or git's exclude files exclude are not. Outside a repository
+.gitignore is not honoured. .ignore files are honoured for untracked files (--no-ignore scans
+everything); a path given explicitly is always scanned. Binary
 files (a NUL byte in the first 8 KiB) are not read, but path rules (key stores) apply to them.
 Paths are shown as given, '/'-separated; line and column are 1-based, the column counts bytes.";
 
@@ -71,7 +73,7 @@ pub struct ScanArgs {
 /// How files are walked.
 #[derive(Debug, Args)]
 pub struct WalkArgs {
-    /// Also scan files that .gitignore, .ignore and git's exclude files exclude.
+    /// Also scan untracked files that .gitignore, .ignore and git's exclude files exclude.
     #[arg(long)]
     pub no_ignore: bool,
     /// Follow symbolic links met while walking directories (a link loop is reported, not

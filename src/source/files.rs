@@ -3,10 +3,13 @@
 //! What is walked, and why:
 //! - Hidden files and directories are scanned (`.env.production`, `.npmrc`, `.github/` are where
 //!   secrets hide); a directory named `.git` is never entered.
-//! - `.gitignore` (also outside a git repository: a file it excludes is not going to be
-//!   committed), `.git/info/exclude`, the global git excludes file and `.ignore` are honoured,
-//!   including those of parent directories. `--no-ignore` turns all of them off. `.tokhygignore`
-//!   is not a path ignore file: it holds fingerprints (see [`crate::suppress`]).
+//! - In a git repository, `.gitignore`, `.git/info/exclude` and the global git excludes file
+//!   are honoured (with those of parent directories) for untracked files only: every file the
+//!   index tracks is scanned whatever they say, since it is in the repository (see
+//!   [`super::tracked`]). Outside a repository they are not honoured, as ripgrep does: an
+//!   unpacked package whose `.gitignore` lists `.env` does not hide its `.env`. `.ignore` files
+//!   are honoured everywhere, for untracked files. `--no-ignore` turns all of them off.
+//!   `.tokhygignore` is not a path ignore file: it holds fingerprints (see [`crate::suppress`]).
 //! - A path given explicitly is always scanned, even if an ignore file excludes it.
 //! - Symbolic links met during the walk are not followed unless asked; when they are, a link
 //!   loop is reported as a warning and not entered. A symbolic link given as a path is followed.
@@ -19,6 +22,7 @@
 //! `/abs/repo/src/main.rs`. Non-UTF-8 bytes in paths are replaced with U+FFFD (paths in findings
 //! are text; JSON cannot carry raw bytes).
 
+use super::tracked::Tracked;
 use super::{Blob, Content, Origin, Problem};
 use ignore::{WalkBuilder, WalkState};
 use rayon::prelude::*;
@@ -67,6 +71,8 @@ struct Root {
     path: PathBuf,
     /// Its path relative to the repository root, when it lies under it.
     rule_prefix: Option<String>,
+    /// The files git tracks below it (a directory in a repository, ignore files honoured).
+    tracked: Option<Tracked>,
 }
 
 impl Root {
@@ -79,6 +85,15 @@ impl Root {
         Root {
             path: path.to_path_buf(),
             rule_prefix,
+            tracked: None,
+        }
+    }
+
+    /// The file at `path` (at or below this root) as the walk hands it on.
+    fn file(&self, path: &Path) -> WalkedFile {
+        WalkedFile {
+            fs_path: path.to_path_buf(),
+            origin: self.origin(path),
         }
     }
 
@@ -110,7 +125,7 @@ where
     F: Fn(WalkedFile) + Sync,
 {
     let mut problems = Vec::new();
-    let mut files = Vec::new();
+    let mut files: Vec<Root> = Vec::new();
     let mut dirs = Vec::new();
     for path in roots {
         match std::fs::metadata(path) {
@@ -122,14 +137,23 @@ where
             ))),
         }
     }
-    files.par_iter().for_each(|root| {
-        visit(WalkedFile {
-            fs_path: root.path.clone(),
-            origin: root.origin(&root.path),
-        })
-    });
+    files
+        .par_iter()
+        .for_each(|root| visit(root.file(&root.path)));
+    if !options.no_ignore {
+        for dir in &mut dirs {
+            let Some(repo) = enclosing_repository(&dir.path) else {
+                continue;
+            };
+            match Tracked::below(&dir.path, &repo) {
+                Ok(tracked) => dir.tracked = Some(tracked),
+                Err(message) => problems.push(Problem::Warning(message)),
+            }
+        }
+    }
     if !dirs.is_empty() {
         problems.extend(walk_dirs(&dirs, options, &visit));
+        visit_unmet_tracked(&dirs, &visit);
     }
     problems.sort();
     problems.dedup();
@@ -152,7 +176,7 @@ where
         .git_ignore(honour_ignores)
         .git_global(honour_ignores)
         .git_exclude(honour_ignores)
-        .require_git(false)
+        .require_git(true)
         .follow_links(options.follow_symlinks)
         .filter_entry(|entry| entry.depth() == 0 || entry.file_name() != ".git");
     let problems = Mutex::new(Vec::new());
@@ -163,10 +187,8 @@ where
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     if is_file && let Some(root) = root_of(dirs, entry.path()) {
-                        visit(WalkedFile {
-                            fs_path: entry.path().to_path_buf(),
-                            origin: root.origin(entry.path()),
-                        });
+                        mark_tracked(dirs, entry.path());
+                        visit(root.file(entry.path()));
                     }
                 }
                 Err(error) => {
@@ -183,6 +205,34 @@ where
     problems
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Notes in every root that tracks it that the walk met `path`.
+fn mark_tracked(roots: &[Root], path: &Path) {
+    for root in roots {
+        if let (Some(tracked), Ok(below)) = (&root.tracked, path.strip_prefix(&root.path)) {
+            tracked.mark_met(below);
+        }
+    }
+}
+
+/// Visits the tracked regular files that the walk's ignore rules hid. One that is no longer a
+/// regular file in the work tree (deleted, replaced) is not there to scan.
+fn visit_unmet_tracked<F>(roots: &[Root], visit: &F)
+where
+    F: Fn(WalkedFile) + Sync,
+{
+    let hidden: Vec<PathBuf> = roots
+        .iter()
+        .filter_map(|root| Some((root, root.tracked.as_ref()?)))
+        .flat_map(|(root, tracked)| tracked.unmet().into_iter().map(|p| root.path.join(p)))
+        .filter(|path| std::fs::symlink_metadata(path).is_ok_and(|meta| meta.is_file()))
+        .collect();
+    hidden.par_iter().for_each(|path| {
+        if let Some(root) = root_of(roots, path) {
+            visit(root.file(path));
+        }
+    });
 }
 
 /// The root a walked path lies under: the deepest one, when roots nest.
@@ -276,10 +326,12 @@ mod tests {
             Root {
                 path: PathBuf::from("src"),
                 rule_prefix: None,
+                tracked: None,
             },
             Root {
                 path: PathBuf::from("src/sub"),
                 rule_prefix: Some("lib/sub".into()),
+                tracked: None,
             },
         ];
         let root = root_of(&roots, Path::new("src/sub/a.rs")).unwrap();
@@ -295,6 +347,7 @@ mod tests {
         let root = Root {
             path: PathBuf::from("./other"),
             rule_prefix: None,
+            tracked: None,
         };
         let origin = root.origin(Path::new("./other/k.p12"));
         assert_eq!(origin.path, "other/k.p12");

@@ -7,6 +7,7 @@ pub mod files;
 pub mod history;
 pub mod staged;
 pub mod stdin;
+pub mod tracked;
 
 use crate::finding::CommitInfo;
 use std::io::Read;
