@@ -13,6 +13,7 @@ use crate::dotenv::guard::{self, Exposure, GitignoreChange, RepoPath};
 use crate::dotenv::quote;
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::HashSet;
+use std::io::Write;
 use std::path::Path;
 
 /// What `generate --into` was asked to do.
@@ -113,10 +114,11 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
             file.display()
         );
     }
+    let mut stdout = super::output::stdout();
     for (name, token, change) in &written {
         eprintln!("{}", confirmation(name, file, request.strength, change));
         if request.show {
-            println!("{name}={token}");
+            writeln!(stdout, "{name}={token}").context("cannot write to standard output")?;
         }
     }
     if unprotected {

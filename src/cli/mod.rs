@@ -4,6 +4,7 @@
 pub mod generate;
 pub mod generate_into;
 pub mod hook;
+pub mod output;
 pub mod rules;
 pub mod scan;
 
@@ -53,9 +54,20 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // A reader that closed its end of the pipe ended the output; nothing went wrong.
+        Err(error) if closed_stdout(&error) => ExitCode::from(exit::CLEAN),
         Err(error) => {
             eprintln!("tokhyg: error: {error:#}");
             ExitCode::from(exit::ERROR)
         }
     }
+}
+
+/// Whether `error` comes from writing to a pipe whose reader has gone (every write to standard
+/// output goes through [`output::Stdout`], so this is the last line of defence).
+fn closed_stdout(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+        .any(output::is_closed_pipe)
 }

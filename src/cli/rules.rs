@@ -46,8 +46,7 @@ pub enum RulesCommand {
 
 /// Runs `tokhyg rules`.
 pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = super::output::stdout();
     match args.command {
         RulesCommand::List { json, category } => {
             let rules = RuleSet::builtin()?;
