@@ -185,4 +185,27 @@ allow_paths: ['tests/fixtures/**', '*.snap', 'Cargo.lock']
         let error = config.effective_rules().unwrap_err().to_string();
         assert!(error.contains("no-such-rule"), "{error}");
     }
+
+    #[test]
+    fn disable_categories_turns_whole_families_off() {
+        let config = Config::from_yaml("disable_categories: [password-hash]\n", "c.yaml").unwrap();
+        let rules = config.effective_rules().unwrap();
+        let builtin = RuleSet::builtin().unwrap();
+        let hashes = builtin
+            .rules()
+            .iter()
+            .filter(|r| r.category == "password-hash");
+        assert!(
+            hashes.count() > 0,
+            "the built-in rules have a password-hash family"
+        );
+        assert!(rules.rules().iter().all(|r| r.category != "password-hash"));
+        assert!(rules.len() < builtin.len());
+        let typo = Config::from_yaml("disable_categories: [password-hashes]\n", "c.yaml").unwrap();
+        let error = typo.effective_rules().unwrap_err().to_string();
+        assert!(
+            error.contains("`password-hashes`") && error.contains("password-hash,"),
+            "{error}"
+        );
+    }
 }
