@@ -3,6 +3,7 @@
 //! ([`crate::detect`]), done lazily so that loading the built-in rules compiles nothing.
 
 pub mod config;
+pub mod context;
 mod schema;
 
 use crate::token::checksum::Checksum;

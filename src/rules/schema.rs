@@ -1,6 +1,7 @@
 //! The YAML schema of a rules document (serde), and its validation into [`Rule`]s. Every error
 //! names the file and the rule, and says what the schema expects.
 
+use super::context::{MAX_NEAR_LINES, context_pattern};
 use super::{PathRule, PatternRule, Rule, RuleKind, RunPrefilter, ValueCheck};
 use crate::token::alphabet::Alphabet;
 use crate::token::checksum::Checksum;
@@ -30,6 +31,8 @@ pub(crate) struct RawRule {
     token: Option<RawToken>,
     keywords: Option<Vec<String>>,
     pattern: Option<String>,
+    value: Option<String>,
+    near_lines: Option<usize>,
     secret_group: Option<usize>,
     min_entropy: Option<f64>,
     checksum: Option<String>,
@@ -163,15 +166,22 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
     let kinds = [
         raw.token.is_some(),
         raw.pattern.is_some(),
+        raw.value.is_some(),
         raw.path.is_some(),
     ];
     if kinds.iter().filter(|&&k| k).count() != 1 {
-        bail!("a rule needs exactly one of `token`, `pattern` or `path`");
+        bail!("a rule needs exactly one of `token`, `pattern`, `value` or `path`");
     }
     let keywords = match &raw.keywords {
         Some(list) => validated_keywords(list)?,
         None => Vec::new(),
     };
+    let mut raw = raw;
+    if let Some(value) = raw.value.take() {
+        raw.pattern = Some(context_rule_pattern(&raw, &keywords, &value)?);
+    } else if raw.near_lines.is_some() {
+        bail!("`near_lines` belongs to context rules: give the secret's shape as `value`");
+    }
 
     let pattern_fields = present_pattern_fields(&raw);
     let (kind, keywords) = if let Some(token) = raw.token {
@@ -268,6 +278,26 @@ fn validated_keywords(list: &[String]) -> anyhow::Result<Vec<String>> {
         }
     }
     Ok(keywords)
+}
+
+/// The regex of a context rule (`value:` with the provider's names as `keywords`).
+fn context_rule_pattern(raw: &RawRule, keywords: &[String], value: &str) -> anyhow::Result<String> {
+    if keywords.is_empty() {
+        bail!(
+            "a context rule (`value`) needs `keywords`: the provider's names, one of which must name the value"
+        );
+    }
+    if raw.run.is_some() || raw.secret_group.is_some() {
+        bail!("a context rule (`value`) takes no `run` or `secret_group`: its secret is the value");
+    }
+    let near_lines = raw.near_lines.unwrap_or(0);
+    if near_lines > MAX_NEAR_LINES {
+        bail!("`near_lines` is at most {MAX_NEAR_LINES}, not {near_lines}");
+    }
+    regex_syntax::Parser::new()
+        .parse(value)
+        .map_err(|e| anyhow::anyhow!("invalid `value` regex: {e}"))?;
+    Ok(context_pattern(keywords, value, near_lines))
 }
 
 /// The names of the pattern-rule fields `raw` sets.
@@ -494,6 +524,30 @@ mod tests {
             (
                 "rules:\n  - {id: a, title: T, run: {alphabet: hex, min_length: 20}, token: {prefix: p_, alphabet: hex, length: 8}}\n",
                 "belongs to pattern rules",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [acme], value: '[0-9a-f]{32}', pattern: x}\n",
+                "exactly one of `token`, `pattern`, `value` or `path`",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, value: '[0-9a-f]{32}'}\n",
+                "a context rule (`value`) needs `keywords`",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [acme], value: '[0-9a-f]{32}', near_lines: 9}\n",
+                "`near_lines` is at most 5",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [acme], value: '[0-9a-f]{32}', secret_group: 2}\n",
+                "takes no `run` or `secret_group`",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [acme], value: '[0-9a-f'}\n",
+                "invalid `value` regex",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, keywords: [acme], pattern: x, near_lines: 2}\n",
+                "`near_lines` belongs to context rules",
             ),
             (
                 "rules:\n  - {id: a, title: T, keywords: [k], pattern: x, checks: [no-such]}\n",
