@@ -221,7 +221,8 @@ pub struct PathsScan {
 
 /// Scans files and directories (see [`crate::source::files`] for what is walked) in parallel.
 /// `repo_root` (canonical) is what rule paths are relative to. A file that cannot be read is a
-/// [`Problem::Error`] naming it; the other files are still scanned.
+/// [`Problem::Error`] naming it; the other files are still scanned. A file the user named that
+/// is not scanned (binary, or allowlisted) is a [`Problem::Warning`] saying so.
 pub fn scan_paths(
     scanner: &Scanner,
     roots: &[PathBuf],
@@ -229,22 +230,35 @@ pub fn scan_paths(
     options: &WalkOptions,
 ) -> PathsScan {
     let findings = Mutex::new(Vec::new());
-    let read_errors = Mutex::new(Vec::new());
+    let file_problems = Mutex::new(Vec::new());
     let mut problems = walk(roots, repo_root, options, |file| {
         if scanner.is_path_allowed(&file.origin) {
+            if file.explicit {
+                lock(&file_problems).push(file.not_scanned("`allow_paths` of the config lists it"));
+            }
             return;
         }
         let result = file.open().and_then(|blob| scanner.scan_blob(blob));
         match result {
-            Ok(scan) if scan.findings.is_empty() => {}
-            Ok(scan) => lock(&findings).extend(scan.findings),
-            Err(error) => lock(&read_errors).push(Problem::Error(format!(
+            Ok(scan) => {
+                if scan.binary && file.explicit {
+                    lock(&file_problems).push(Problem::Warning(format!(
+                        "the content of {} was not scanned: it looks binary (a NUL byte in its \
+                         first 8 KiB) and is not UTF-16 text; path rules still applied",
+                        file.origin.path
+                    )));
+                }
+                if !scan.findings.is_empty() {
+                    lock(&findings).extend(scan.findings);
+                }
+            }
+            Err(error) => lock(&file_problems).push(Problem::Error(format!(
                 "cannot read {}: {error}",
                 file.fs_path.display()
             ))),
         }
     });
-    problems.extend(lock(&read_errors).drain(..));
+    problems.extend(lock(&file_problems).drain(..));
     problems.sort();
     PathsScan {
         findings: lock(&findings).drain(..).collect(),

@@ -364,6 +364,83 @@ fn binary_files_are_skipped_but_path_rules_still_apply() {
     write(dir.path(), "certs/server.tstks", &binary);
     let run = scan_json(dir.path(), &[]);
     assert_eq!(places(&run), ["certs/server.tstks:1:1 test-keystore"]);
+    // Met while walking: skipped without a word. Named: skipped, and the user is told why.
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let named = scan_json(dir.path(), &["blob.bin", "certs/server.tstks"]);
+    assert_eq!(named.code, 1, "{}", named.stderr);
+    assert!(
+        named
+            .stderr
+            .contains("warning: the content of blob.bin was not scanned: it looks binary"),
+        "{}",
+        named.stderr
+    );
+    assert!(
+        named
+            .stderr
+            .contains("the content of certs/server.tstks was not scanned"),
+        "{}",
+        named.stderr
+    );
+}
+
+/// `text` in UTF-16, little- or big-endian, with or without a byte order mark.
+fn utf16(text: &str, little: bool, bom: bool) -> Vec<u8> {
+    let units = bom.then_some(0xFEFF).into_iter().chain(text.encode_utf16());
+    units
+        .flat_map(|unit| {
+            if little {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn utf16_files_are_decoded_and_scanned_with_their_lines_and_columns() {
+    let dir = project();
+    let text = |seed| {
+        format!(
+            "Windows Registry Editor\r\n; café ☕\r\n\"Key\"=\"{}\"\r\n",
+            token(seed)
+        )
+    };
+    write(dir.path(), "le-bom.reg", utf16(&text(70), true, true));
+    write(dir.path(), "be-bom.txt", utf16(&text(71), false, true));
+    write(dir.path(), "le.ps1", utf16(&text(72), true, false));
+    write(dir.path(), "be.cfg", utf16(&text(73), false, false));
+    let run = scan_json(dir.path(), &[]);
+    assert_eq!(
+        places(&run),
+        [
+            "be-bom.txt:3:8 test-token",
+            "be.cfg:3:8 test-token",
+            "le-bom.reg:3:8 test-token",
+            "le.ps1:3:8 test-token",
+        ]
+    );
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    for (finding, seed) in run.findings.iter().zip([71, 73, 70, 72]) {
+        let secret = token(seed);
+        assert_eq!(
+            finding["fingerprint"],
+            tokhyg::suppress::fingerprint("test-token", secret.as_bytes())
+        );
+    }
+    let named = scan_json(dir.path(), &["le.ps1"]);
+    assert_eq!(places(&named), ["le.ps1:3:8 test-token"]);
+    assert!(named.stderr.is_empty(), "{}", named.stderr);
+
+    let piped = tokhyg(dir.path())
+        .args(["scan", "--format", "json", "-"])
+        .write_stdin(utf16(&text(74), true, true))
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(1));
+    let findings: Value = serde_json::from_slice(&piped.stdout).unwrap();
+    assert_eq!(findings[0]["line"], 3);
 }
 
 #[cfg(unix)]
@@ -517,10 +594,9 @@ fn config_disables_rules_and_allowlists_paths() {
     write(dir.path(), "src/store.tstks", "x");
     let config = format!("{CONFIG}disable: [test-keystore]\nallow_paths: ['fixtures/**']\n");
     write(dir.path(), ".tokhyg.yaml", &config);
-    assert_eq!(
-        places(&scan_json(dir.path(), &[])),
-        ["src/main.txt:1:1 test-token"]
-    );
+    let run = scan_json(dir.path(), &[]);
+    assert_eq!(places(&run), ["src/main.txt:1:1 test-token"]);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
 
     // --config names the file; the path allowlist is relative to the repository root even when
     // a subdirectory is scanned.
@@ -535,6 +611,15 @@ fn config_disables_rules_and_allowlists_paths() {
         &["--config", "../other.yaml", ".", "../fixtures"],
     );
     assert_eq!(places(&run), ["main.txt:1:1 test-token"]);
+    let named = scan_json(dir.path(), &["--config", "other.yaml", "fixtures/keys.txt"]);
+    assert_eq!(named.code, 0);
+    assert!(
+        named.stderr.contains(
+            "warning: fixtures/keys.txt was not scanned: `allow_paths` of the config lists it"
+        ),
+        "{}",
+        named.stderr
+    );
 }
 
 #[test]

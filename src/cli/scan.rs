@@ -38,7 +38,9 @@ Hidden files are scanned; .git/ never is. In a git repository every tracked file
 untracked files that .gitignore or git's exclude files exclude are not. Outside a repository
 .gitignore is not honoured. .ignore files are honoured for untracked files (--no-ignore scans
 everything); a path given explicitly is always scanned. Binary
-files (a NUL byte in the first 8 KiB) are not read, but path rules (key stores) apply to them.
+files (a NUL byte in the first 8 KiB) are not read, but path rules (key stores) apply to them;
+a file named on the command line that is not scanned (binary, allowlisted) is named on stderr,
+with the reason. UTF-16 text (with a byte order mark, or recognised) is decoded and scanned.
 Paths are shown as given, '/'-separated; line and column are 1-based, the column counts bytes.";
 
 /// Arguments of `tokhyg scan`.

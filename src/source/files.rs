@@ -22,6 +22,7 @@
 //! `/abs/repo/src/main.rs`. Non-UTF-8 bytes in paths are replaced with U+FFFD (paths in findings
 //! are text; JSON cannot carry raw bytes).
 
+use super::decode::TextReader;
 use super::tracked::Tracked;
 use super::{Blob, Content, Origin, Problem};
 use ignore::{WalkBuilder, WalkState};
@@ -46,18 +47,26 @@ pub struct WalkedFile {
     pub fs_path: PathBuf,
     /// Where its findings are reported.
     pub origin: Origin,
+    /// Given by the user as a path (not met while walking a directory): if it is not scanned,
+    /// the user is told why.
+    pub explicit: bool,
 }
 
 impl WalkedFile {
-    /// Opens the file as a streamed blob. Its length is not asked for: the scan reads into a
-    /// buffer it reuses from file to file, so a size hint would save nothing, and a `stat` per
-    /// file cost 3% of a scan of a source tree.
+    /// The warning that this file was not scanned, and why (`reason`).
+    pub fn not_scanned(&self, reason: &str) -> Problem {
+        Problem::Warning(format!("{} was not scanned: {reason}", self.origin.path))
+    }
+
+    /// Opens the file as a streamed blob, UTF-16 text decoded (see [`super::decode`]). Its
+    /// length is not asked for: the scan reads into a buffer it reuses from file to file, so a
+    /// size hint would save nothing, and a `stat` per file cost 3% of a scan of a source tree.
     pub fn open(&self) -> std::io::Result<Blob<'static>> {
         let file = File::open(&self.fs_path)?;
         Ok(Blob {
             origin: self.origin.clone(),
             content: Content::Stream {
-                reader: Box::new(file),
+                reader: Box::new(TextReader::new(file)),
                 len: None,
             },
         })
@@ -89,11 +98,13 @@ impl Root {
         }
     }
 
-    /// The file at `path` (at or below this root) as the walk hands it on.
-    fn file(&self, path: &Path) -> WalkedFile {
+    /// The file at `path` (at or below this root) as the walk hands it on; `explicit` when the
+    /// user named it.
+    fn file(&self, path: &Path, explicit: bool) -> WalkedFile {
         WalkedFile {
             fs_path: path.to_path_buf(),
             origin: self.origin(path),
+            explicit,
         }
     }
 
@@ -139,7 +150,7 @@ where
     }
     files
         .par_iter()
-        .for_each(|root| visit(root.file(&root.path)));
+        .for_each(|root| visit(root.file(&root.path, true)));
     if !options.no_ignore {
         for dir in &mut dirs {
             let Some(repo) = enclosing_repository(&dir.path) else {
@@ -188,7 +199,7 @@ where
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     if is_file && let Some(root) = root_of(dirs, entry.path()) {
                         mark_tracked(dirs, entry.path());
-                        visit(root.file(entry.path()));
+                        visit(root.file(entry.path(), false));
                     }
                 }
                 Err(error) => {
@@ -230,7 +241,7 @@ where
         .collect();
     hidden.par_iter().for_each(|path| {
         if let Some(root) = root_of(roots, path) {
-            visit(root.file(path));
+            visit(root.file(path, false));
         }
     });
 }

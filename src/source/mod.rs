@@ -3,6 +3,7 @@
 //! (in memory, or a stream read in bounded windows) and the [`Origin`] they are reported at. It
 //! knows nothing about rules; [`crate::scan`] turns blobs into findings.
 
+pub mod decode;
 pub mod files;
 pub mod history;
 pub mod staged;

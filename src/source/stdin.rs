@@ -1,6 +1,7 @@
 //! Standard input as a blob: `tokhyg scan -`. It is read as a stream, so a dump of any size
 //! takes bounded memory; findings in it are reported at path `-`.
 
+use super::decode::TextReader;
 use super::{Blob, Content, Origin};
 use std::path::Path;
 
@@ -12,12 +13,12 @@ pub fn is_stdin_arg(path: &Path) -> bool {
     path.as_os_str() == STDIN_PATH
 }
 
-/// Standard input as a streamed blob.
+/// Standard input as a streamed blob, UTF-16 text decoded (see [`super::decode`]).
 pub fn blob() -> Blob<'static> {
     Blob {
         origin: Origin::stdin(),
         content: Content::Stream {
-            reader: Box::new(std::io::stdin().lock()),
+            reader: Box::new(TextReader::new(std::io::stdin().lock())),
             len: None,
         },
     }
