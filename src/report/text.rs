@@ -11,7 +11,8 @@
 //! ```
 //!
 //! The `commit` line appears for history findings only, the `also` line for history findings
-//! whose secret other places hold too. Nothing at all is written when there
+//! whose secret other places hold too (saying whether this report lists them). The summary
+//! counts secrets (fingerprints) and, when a secret is listed at several places, the places. Nothing at all is written when there
 //! are no findings, so `tokhyg scan > out` leaves `out` empty on a clean tree (the command may
 //! say so on standard error). Text from scanned files (paths, secrets) is escaped so it cannot
 //! inject terminal control sequences.
@@ -20,7 +21,7 @@ use super::color::{PATH, RULE, paint};
 use super::redact::{displayed_secret, printable};
 use super::{ReportOptions, remediation};
 use crate::finding::Finding;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
 /// Characters of a commit id shown in text output.
@@ -35,16 +36,23 @@ pub(super) fn write(
     if findings.is_empty() {
         return Ok(());
     }
+    let mut listed: HashMap<&str, usize> = HashMap::new();
     for finding in findings {
-        write_finding(out, finding, options)?;
+        *listed.entry(finding.fingerprint.as_str()).or_default() += 1;
+    }
+    for finding in findings {
+        let others_listed = listed[finding.fingerprint.as_str()] > 1;
+        write_finding(out, finding, others_listed, options)?;
     }
     writeln!(out, "{}", summary(findings))
 }
 
-/// One finding: the location line, then its indented details and a blank line.
+/// One finding: the location line, then its indented details and a blank line. `others_listed`:
+/// the report also lists the other places of its secret (`--all-occurrences`).
 fn write_finding(
     out: &mut dyn Write,
     finding: &Finding,
+    others_listed: bool,
     options: &ReportOptions,
 ) -> io::Result<()> {
     let path = paint(&printable(&finding.path), PATH, options.color);
@@ -73,25 +81,35 @@ fn write_finding(
         && others > 0
     {
         let places = if others == 1 { "place" } else { "places" };
+        let listed = if others_listed {
+            "listed in this report"
+        } else {
+            "--all-occurrences lists them"
+        };
         writeln!(
             out,
-            "    also    at {others} other {places} in history (--all-occurrences lists them)"
+            "    also    at {others} other {places} in history ({listed})"
         )?;
     }
     writeln!(out, "    fix     {}", printable(remediation(finding)))?;
     writeln!(out)
 }
 
-/// `3 secrets found in 2 files`.
+/// `3 secrets found in 2 files`; when a secret is listed at several places (the same secret in
+/// two files, or `--all-occurrences`), `2 secrets found at 5 places in 3 files`. A secret is a
+/// fingerprint (rule and secret); a place is a finding.
 fn summary(findings: &[Finding]) -> String {
-    let files = findings
-        .iter()
-        .map(|f| f.path.as_str())
-        .collect::<HashSet<_>>()
-        .len();
+    let distinct = |key: fn(&Finding) -> &str| findings.iter().map(key).collect::<HashSet<_>>();
+    let files = distinct(|f| f.path.as_str()).len();
+    let secrets = distinct(|f| f.fingerprint.as_str()).len();
+    let places = if secrets == findings.len() {
+        String::new()
+    } else {
+        format!(" at {}", plural(findings.len(), "place"))
+    };
     format!(
-        "{} found in {}",
-        plural(findings.len(), "secret"),
+        "{} found{places} in {}",
+        plural(secrets, "secret"),
         plural(files, "file")
     )
 }
@@ -177,6 +195,29 @@ docs/my notes ü.md:20:7  github-pat-classic  GitHub personal access token (clas
     #[test]
     fn nothing_found_writes_nothing() {
         assert_eq!(render(&[], false, true), "");
+    }
+
+    #[test]
+    fn all_occurrences_counts_secrets_and_places_and_says_they_are_listed() {
+        let mut findings = sample_findings();
+        let mut copy = findings[1].clone();
+        copy.path = "old/notes.md".to_owned();
+        copy.line = 2;
+        let mut third = copy.clone();
+        third.line = 9;
+        findings.extend([copy, third]);
+        let text = render(&findings, false, false);
+        assert_eq!(
+            text.matches("also    at 2 other places in history (listed in this report)")
+                .count(),
+            3,
+            "{text}"
+        );
+        assert!(!text.contains("--all-occurrences"), "{text}");
+        assert!(
+            text.ends_with("\n3 secrets found at 5 places in 3 files\n"),
+            "{text}"
+        );
     }
 
     #[test]
