@@ -68,6 +68,11 @@ impl Scanner {
         &self.matcher
     }
 
+    /// The configuration it applies (`allow_paths` and `--exclude` included).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// Whether the config's `allow_paths` excludes this origin from the scan.
     pub fn is_path_allowed(&self, origin: &Origin) -> bool {
         origin
@@ -233,8 +238,16 @@ pub fn scan_paths(
     let file_problems = Mutex::new(Vec::new());
     let mut problems = walk(roots, repo_root, options, |file| {
         if scanner.is_path_allowed(&file.origin) {
-            if file.explicit {
-                lock(&file_problems).push(file.not_scanned("`allow_paths` of the config lists it"));
+            let glob = file
+                .origin
+                .rule_path
+                .as_deref()
+                .and_then(|path| scanner.config().allow_paths.matching(path));
+            if file.explicit
+                && let Some((glob, source)) = glob
+            {
+                let reason = format!("`{glob}` ({source}) matches it");
+                lock(&file_problems).push(file.not_scanned(&reason));
             }
             return;
         }

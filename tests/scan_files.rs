@@ -79,6 +79,15 @@ fn scan_json(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// Runs `tokhyg scan ARGS` in `dir`, which must fail with exit status 2; its stderr.
+fn scan_error(dir: &Path, args: &[&str]) -> String {
+    let output = tokhyg(dir).arg("scan").args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(output.stdout.is_empty(), "{args:?}");
+    stderr
+}
+
 /// `path:line:column rule` of every finding, in report order.
 fn places(run: &Run) -> Vec<String> {
     run.findings
@@ -615,11 +624,131 @@ fn config_disables_rules_and_allowlists_paths() {
     assert_eq!(named.code, 0);
     assert!(
         named.stderr.contains(
-            "warning: fixtures/keys.txt was not scanned: `allow_paths` of the config lists it"
+            "warning: fixtures/keys.txt was not scanned: `fixtures/**` (allow_paths of \
+             other.yaml) matches it"
         ),
         "{}",
         named.stderr
     );
+}
+
+#[test]
+fn exclude_globs_skip_paths_like_allow_paths_and_name_the_explicit_ones() {
+    let dir = project();
+    git(dir.path(), &["init", "-q"]);
+    write(dir.path(), "web/app.min.js", token(80));
+    write(dir.path(), "vendor/lib/a.txt", token(81));
+    write(dir.path(), "src/vendor.txt", token(82));
+    write(dir.path(), "src/main.txt", token(83));
+    let all = scan_json(dir.path(), &[]);
+    assert_eq!(places(&all).len(), 4, "{}", all.stderr);
+    let args = ["--exclude", "*.min.js", "--exclude", "vendor/**"];
+    let run = scan_json(dir.path(), &args);
+    assert_eq!(
+        places(&run),
+        [
+            "src/main.txt:1:1 test-token",
+            "src/vendor.txt:1:1 test-token"
+        ]
+    );
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    // Relative to the repository root, from a subdirectory too.
+    let inside = scan_json(&dir.path().join("web"), &["--exclude", "web/*.js"]);
+    assert_eq!(inside.code, 0, "{}", inside.stderr);
+
+    let named = scan_json(
+        dir.path(),
+        &[&args[..], &["web/app.min.js", "src"]].concat(),
+    );
+    assert_eq!(places(&named).len(), 2);
+    assert!(
+        named
+            .stderr
+            .contains("warning: web/app.min.js was not scanned: `*.min.js` (--exclude) matches it"),
+        "{}",
+        named.stderr
+    );
+    let bad = scan_error(dir.path(), &["--exclude", "a["]);
+    assert!(bad.contains("--exclude") && bad.contains("a["), "{bad}");
+}
+
+#[test]
+fn max_file_size_skips_larger_files_and_says_so() {
+    let dir = project();
+    let big = format!("{}\n{}", "x".repeat(2000), token(84));
+    write(dir.path(), "big.txt", &big);
+    write(dir.path(), "small.txt", token(85));
+    let run = scan_json(dir.path(), &["--max-file-size", "1K"]);
+    assert_eq!(places(&run), ["small.txt:1:1 test-token"]);
+    assert!(
+        run.stderr
+            .contains("1 file(s) larger than --max-file-size (1024 bytes) were not scanned"),
+        "{}",
+        run.stderr
+    );
+    let named = scan_json(dir.path(), &["--max-file-size", "1K", "big.txt"]);
+    assert_eq!(named.code, 0);
+    assert!(
+        named.stderr.contains(&format!(
+            "big.txt was not scanned: it is {} bytes, over --max-file-size",
+            big.len()
+        )),
+        "{}",
+        named.stderr
+    );
+    assert_eq!(
+        places(&scan_json(dir.path(), &["--max-file-size", "1M"])).len(),
+        2
+    );
+    let bad = scan_error(dir.path(), &["--max-file-size", "lots"]);
+    assert!(bad.contains("such as 500K or 10M"), "{bad}");
+}
+
+#[test]
+fn files_from_reads_a_list_of_paths_by_line_or_nul() {
+    let dir = project();
+    write(dir.path(), "a.txt", token(86));
+    write(dir.path(), "dir/b c.txt", token(87));
+    write(dir.path(), "not-listed.txt", token(88));
+    write(dir.path(), "lines.lst", "a.txt\r\ndir/b c.txt\n\n");
+    let by_line = scan_json(dir.path(), &["--files-from", "lines.lst"]);
+    assert_eq!(
+        places(&by_line),
+        ["a.txt:1:1 test-token", "dir/b c.txt:1:1 test-token"]
+    );
+    let output = tokhyg(dir.path())
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--files-from",
+            "-",
+            "not-listed.txt",
+        ])
+        .write_stdin("dir/b c.txt\0a.txt\0")
+        .output()
+        .unwrap();
+    let findings: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let paths: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["a.txt", "dir/b c.txt", "not-listed.txt"]);
+    // An empty list scans nothing (not the current directory).
+    write(dir.path(), "empty.lst", "");
+    assert_eq!(
+        scan_json(dir.path(), &["--files-from", "empty.lst"]).code,
+        0
+    );
+    let both = scan_error(dir.path(), &["--files-from", "-", "-"]);
+    assert!(
+        both.contains("standard input can be read only once"),
+        "{both}"
+    );
+    let missing = scan_error(dir.path(), &["--files-from", "nope.lst"]);
+    assert!(missing.contains("nope.lst (--files-from)"), "{missing}");
 }
 
 #[test]

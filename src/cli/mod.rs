@@ -7,6 +7,7 @@ pub mod hook;
 pub mod output;
 pub mod rules;
 pub mod scan;
+pub mod size;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

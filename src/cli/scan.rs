@@ -17,7 +17,7 @@ use crate::report::{self, Format, ReportOptions};
 use crate::rules::config::{CONFIG_FILE_NAME, Config};
 use crate::scan::{PathsScan, Scanner, Suppressions, finish, scan_paths};
 use crate::source::files::{WalkOptions, enclosing_repository};
-use crate::source::{Problem, stdin};
+use crate::source::{Problem, path_list, stdin};
 use crate::suppress::{Baseline, IgnoreList};
 use anyhow::{Context, bail};
 use clap::Args;
@@ -37,10 +37,11 @@ stderr; everything else is still scanned and reported, and the exit status is 2.
 Hidden files are scanned; .git/ never is. In a git repository every tracked file is scanned;
 untracked files that .gitignore or git's exclude files exclude are not. Outside a repository
 .gitignore is not honoured. .ignore files are honoured for untracked files (--no-ignore scans
-everything); a path given explicitly is always scanned. Binary
-files (a NUL byte in the first 8 KiB) are not read, but path rules (key stores) apply to them;
-a file named on the command line that is not scanned (binary, allowlisted) is named on stderr,
-with the reason. UTF-16 text (with a byte order mark, or recognised) is decoded and scanned.
+everything); a path given explicitly is scanned whatever ignore files say. Binary files (a NUL
+byte in the first 8 KiB) are not read, but path rules (key stores) apply to them. UTF-16 text
+(with a byte order mark, or recognised) is decoded and scanned. A file named on the command
+line (or in --files-from) that is not scanned (binary, --exclude or allow_paths, over
+--max-file-size) is named on stderr, with the reason.
 Paths are shown as given, '/'-separated; line and column are 1-based, the column counts bytes.";
 
 /// Arguments of `tokhyg scan`.
@@ -82,6 +83,15 @@ pub struct WalkArgs {
     /// entered).
     #[arg(long)]
     pub follow_symlinks: bool,
+    /// Do not scan files larger than SIZE (bytes, or with K, M, G: 1024-based, such as 10M).
+    /// A file named on the command line that is skipped is named on stderr; the files skipped
+    /// while walking are counted there.
+    #[arg(long, value_name = "SIZE", value_parser = super::size::parse_size)]
+    pub max_file_size: Option<u64>,
+    /// Scan the paths listed in FILE (`-`: standard input), besides any PATH: separated by NUL
+    /// bytes when the list holds one (`find -print0`, `git ls-files -z`), else one per line.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["staged", "history"])]
+    pub files_from: Option<PathBuf>,
 }
 
 /// Options every kind of scan (files, staged, history) shares.
@@ -105,6 +115,11 @@ pub struct CommonArgs {
     /// Configuration file (default: .tokhyg.yaml at the repository root).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Do not scan paths matching GLOB (repeatable), as `allow_paths` in .tokhyg.yaml: matched
+    /// against the path from the repository root; a glob without `/` matches a name at any
+    /// depth (`--exclude '*.min.js' --exclude 'vendor/**'`).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 /// Everything a scan needs before reading any byte: the scanner (rules and path allowlist),
@@ -123,7 +138,7 @@ impl ScanSetup {
     /// Loads the configuration, rules, ignore file and baseline for a scan rooted at `root`
     /// (canonical), as `args` ask.
     pub fn load(root: PathBuf, args: &CommonArgs) -> anyhow::Result<ScanSetup> {
-        let config = match &args.config {
+        let mut config = match &args.config {
             Some(path) => Config::load(path)?,
             None => {
                 let default = root.join(CONFIG_FILE_NAME);
@@ -134,6 +149,7 @@ impl ScanSetup {
                 }
             }
         };
+        config.exclude(&args.exclude)?;
         let rules = config.effective_rules()?;
         let scanner = Scanner::new(Arc::new(Matcher::new(rules)), Arc::new(config));
         let ignore_path = root.join(IGNORE_FILE_NAME);
@@ -160,18 +176,31 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         return run_history(ranges, &args);
     }
     let mut paths = args.paths;
-    if paths.is_empty() {
+    if paths.is_empty() && args.walk.files_from.is_none() {
         paths.push(PathBuf::from("."));
     }
     let stdin_args = paths.iter().filter(|p| stdin::is_stdin_arg(p)).count();
-    if stdin_args > 1 {
-        bail!("`-` (standard input) can be given only once");
+    let list_on_stdin = args
+        .walk
+        .files_from
+        .as_deref()
+        .is_some_and(stdin::is_stdin_arg);
+    if stdin_args + usize::from(list_on_stdin) > 1 {
+        bail!(
+            "standard input can be read only once: give `-` either as a PATH or to --files-from, \
+             not both"
+        );
     }
     paths.retain(|p| !stdin::is_stdin_arg(p));
+    if let Some(list) = &args.walk.files_from {
+        paths.extend(read_path_list(list)?);
+    }
     let setup = ScanSetup::load(scan_root(paths.first())?, &args.common)?;
     let options = WalkOptions {
         no_ignore: args.walk.no_ignore,
         follow_symlinks: args.walk.follow_symlinks,
+        prune: setup.scanner.config().allow_paths.clone(),
+        max_file_size: args.walk.max_file_size,
     };
     let mut scan = if paths.is_empty() {
         PathsScan::default()
@@ -255,6 +284,25 @@ fn write_report(findings: &[Finding], args: &CommonArgs) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+/// The paths listed in `list` (a file, or `-` for standard input); see
+/// [`crate::source::path_list`].
+fn read_path_list(list: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let bytes = if stdin::is_stdin_arg(list) {
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes)
+            .context("cannot read the list of paths from standard input (--files-from -)")?;
+        bytes
+    } else {
+        std::fs::read(list).with_context(|| {
+            format!(
+                "cannot read the list of paths {} (--files-from)",
+                list.display()
+            )
+        })?
+    };
+    Ok(path_list::parse_path_list(&bytes))
 }
 
 /// Scans standard input into `scan`.

@@ -9,9 +9,9 @@
 //! ```
 
 use super::RuleSet;
+use super::path_globs::PathGlobs;
 use super::schema::{DEFAULT_CATEGORY, RawRule, validate_all};
-use anyhow::{Context, bail};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use anyhow::Context;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -27,9 +27,8 @@ pub struct Config {
     pub disable: Vec<String>,
     /// Rule categories to turn off.
     pub disable_categories: Vec<String>,
-    /// Globs (as written) of paths never scanned.
-    pub allow_paths: Vec<String>,
-    allow_set: GlobSet,
+    /// Globs of paths never scanned: `allow_paths`, and `--exclude` once added.
+    pub allow_paths: PathGlobs,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,15 +72,24 @@ impl Config {
         let rules = RuleSet::from_rules(validate_all(raw.rules, origin, DEFAULT_CATEGORY)?)
             .with_context(|| format!("{origin}: invalid `rules`"))?;
         crate::detect::check_rules(&rules)?;
-        let allow_set = glob_set(&raw.allow_paths)
+        let mut allow_paths = PathGlobs::default();
+        allow_paths
+            .add(&raw.allow_paths, &format!("allow_paths of {origin}"))
             .with_context(|| format!("{origin}: invalid `allow_paths`"))?;
         Ok(Config {
             rules,
             disable: raw.disable,
             disable_categories: raw.disable_categories,
-            allow_paths: raw.allow_paths,
-            allow_set,
+            allow_paths,
         })
+    }
+
+    /// Adds the globs of `--exclude`: paths that are not scanned, as if `allow_paths` listed
+    /// them.
+    pub fn exclude(&mut self, globs: &[String]) -> anyhow::Result<()> {
+        self.allow_paths
+            .add(globs, "--exclude")
+            .context("invalid --exclude")
     }
 
     /// The rules a scan runs: the built-in ones, plus this config's, minus the disabled ids and
@@ -96,34 +104,11 @@ impl Config {
         Ok(set)
     }
 
-    /// True when `rel_path` (relative to the scan root, `/`-separated) matches an
-    /// `allow_paths` glob, that is, the file is allowlisted and must not be scanned. A glob
-    /// without `/` matches the file name at any depth, as in `.gitignore`.
+    /// True when `rel_path` (relative to the repository root, `/`-separated) matches an
+    /// `allow_paths` or `--exclude` glob (see [`PathGlobs`]): the file must not be scanned.
     pub fn path_allowed(&self, rel_path: &str) -> bool {
-        let rel_path = rel_path.strip_prefix("./").unwrap_or(rel_path);
-        self.allow_set.is_match(rel_path)
+        self.allow_paths.is_match(rel_path)
     }
-}
-
-fn glob_set(globs: &[String]) -> anyhow::Result<GlobSet> {
-    let mut builder = GlobSetBuilder::new();
-    for glob in globs {
-        let trimmed = glob.trim_start_matches('/');
-        if trimmed.is_empty() {
-            bail!("an empty glob would allow every path");
-        }
-        let anywhere = if glob.contains('/') {
-            trimmed.to_string()
-        } else {
-            format!("**/{trimmed}")
-        };
-        builder.add(Glob::new(&anywhere).with_context(|| format!("glob `{glob}`"))?);
-        // `dir/**` should also allow the directory's own path, as gitignore does.
-        if let Some(dir) = anywhere.strip_suffix("/**") {
-            builder.add(Glob::new(dir).with_context(|| format!("glob `{glob}`"))?);
-        }
-    }
-    Ok(builder.build()?)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod context;
+pub mod path_globs;
 mod schema;
 
 use crate::token::checksum::Checksum;

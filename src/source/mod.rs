@@ -6,6 +6,7 @@
 pub mod decode;
 pub mod files;
 pub mod history;
+pub mod path_list;
 pub mod staged;
 pub mod stdin;
 pub mod tracked;
