@@ -595,6 +595,84 @@ fn baseline_round_trip_reports_only_new_findings() {
     assert_eq!(places(&fresh), ["new.txt:2:1 test-token"]);
 }
 
+/// Runs `tokhyg scan ARGS` in `dir`; its exit status and stderr.
+fn scan_status(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = tokhyg(dir).arg("scan").args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code().unwrap(), stderr)
+}
+
+#[test]
+fn a_baseline_update_keeps_what_is_still_found_adds_new_and_counts_the_dropped() {
+    let dir = project();
+    write(dir.path(), "a.txt", token(90));
+    write(dir.path(), "b.txt", token(91));
+    let (code, _) = scan_status(dir.path(), &["--write-baseline", "base.json"]);
+    assert_eq!(code, 0);
+    fs::remove_file(dir.path().join("b.txt")).unwrap();
+    write(dir.path(), "c.txt", token(92));
+
+    let update = ["--baseline", "base.json", "--write-baseline", "base.json"];
+    let (code, stderr) = scan_status(dir.path(), &update);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "updated the baseline base.json: 1 entries still found kept, 1 added, 1 no longer \
+             found dropped"
+        ),
+        "{stderr}"
+    );
+    let text = fs::read_to_string(dir.path().join("base.json")).unwrap();
+    assert!(text.contains("a.txt") && text.contains("c.txt") && !text.contains("b.txt"));
+    assert_eq!(scan_json(dir.path(), &["--baseline", "base.json"]).code, 0);
+
+    // --update-baseline is the same in one option; an error in the scan drops nothing.
+    write(dir.path(), "d.txt", token(93));
+    let (code, stderr) = scan_status(
+        dir.path(),
+        &["--update-baseline", "base.json", ".", "missing"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "2 entries still found kept, 1 added, 0 no longer found dropped (the scan had errors"
+        ),
+        "{stderr}"
+    );
+    fs::remove_file(dir.path().join("d.txt")).unwrap();
+    let (code, stderr) = scan_status(dir.path(), &["--update-baseline", "base.json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("2 entries still found kept, 0 added, 1 no longer found dropped"));
+
+    // Updating into another file; updating a missing file creates it.
+    let (_, stderr) = scan_status(
+        dir.path(),
+        &["--baseline", "base.json", "--write-baseline", "next.json"],
+    );
+    assert!(
+        stderr.contains("updated the baseline next.json from base.json"),
+        "{stderr}"
+    );
+    let (code, stderr) = scan_status(dir.path(), &["--update-baseline", "fresh.json"]);
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("wrote 2 finding(s) to the baseline fresh.json"),
+        "{stderr}"
+    );
+    // A bad baseline fails before scanning, and is left as it was.
+    write(dir.path(), "bad.json", "not json");
+    let (code, stderr) = scan_status(dir.path(), &["--update-baseline", "bad.json"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("bad.json is not a tokhyg baseline"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("bad.json")).unwrap(),
+        "not json"
+    );
+}
+
 #[test]
 fn config_disables_rules_and_allowlists_paths() {
     let dir = tempfile::tempdir().unwrap();

@@ -106,12 +106,20 @@ pub struct CommonArgs {
     /// Show secrets whole in the report instead of redacted.
     #[arg(long)]
     pub show_secrets: bool,
-    /// Report only findings that are not in this baseline file.
-    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    /// Report only findings that are not in this baseline file. With --write-baseline, the
+    /// baseline to update instead.
+    #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Write the current findings to this baseline file instead of reporting them; exit 0.
+    /// With --baseline B: write B updated (entries still found kept, new findings added,
+    /// entries no longer found dropped; each counted on stderr).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Update this baseline file in place (created if missing): the same as
+    /// `--baseline FILE --write-baseline FILE`. Scan what the baseline covers: an entry whose
+    /// secret the scan does not find is dropped (none when the scan had an error).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "write_baseline"])]
+    pub update_baseline: Option<PathBuf>,
     /// Configuration file (default: .tokhyg.yaml at the repository root).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -120,6 +128,23 @@ pub struct CommonArgs {
     /// depth (`--exclude '*.min.js' --exclude 'vendor/**'`).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+}
+
+impl CommonArgs {
+    /// The baseline file to write, if any (`--write-baseline`, `--update-baseline`).
+    pub fn baseline_to_write(&self) -> Option<&Path> {
+        self.write_baseline
+            .as_deref()
+            .or(self.update_baseline.as_deref())
+    }
+
+    /// The existing baseline that suppresses findings or is updated: `--baseline`, or the file
+    /// of `--update-baseline` when it exists.
+    fn baseline_to_update(&self) -> Option<&Path> {
+        self.baseline
+            .as_deref()
+            .or(self.update_baseline.as_deref().filter(|path| path.exists()))
+    }
 }
 
 /// Everything a scan needs before reading any byte: the scanner (rules and path allowlist),
@@ -158,7 +183,9 @@ impl ScanSetup {
         } else {
             IgnoreList::default()
         };
-        let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+        // Loaded now even when it is only to be updated, so a bad file fails before the scan.
+        let baseline = args.baseline_to_update().map(Baseline::load).transpose()?;
+        let baseline = baseline.filter(|_| args.baseline_to_write().is_none());
         Ok(ScanSetup {
             scanner,
             suppressions: Suppressions { ignore, baseline },
@@ -222,13 +249,8 @@ pub fn conclude(
     problems: &[Problem],
     args: &CommonArgs,
 ) -> anyhow::Result<u8> {
-    if let Some(path) = &args.write_baseline {
-        Baseline::write(path, &findings)?;
-        eprintln!(
-            "tokhyg: wrote {} finding(s) to the baseline {}",
-            findings.len(),
-            path.display()
-        );
+    if let Some(path) = args.baseline_to_write() {
+        write_baseline(path, &findings, problems, args)?;
         let had_error = report_problems(problems);
         return Ok(if had_error { exit::ERROR } else { exit::CLEAN });
     }
@@ -242,6 +264,46 @@ pub fn conclude(
     } else {
         exit::FINDINGS
     })
+}
+
+/// Writes the baseline `path` of `findings` (suppressed by the ignore list only), updating the
+/// one `args` name if any, and says on stderr what it did.
+fn write_baseline(
+    path: &Path,
+    findings: &[Finding],
+    problems: &[Problem],
+    args: &CommonArgs,
+) -> anyhow::Result<()> {
+    let Some(old_path) = args.baseline_to_update() else {
+        Baseline::write(path, findings)?;
+        eprintln!(
+            "tokhyg: wrote {} finding(s) to the baseline {}",
+            findings.len(),
+            path.display()
+        );
+        return Ok(());
+    };
+    let incomplete = problems.iter().any(|p| matches!(p, Problem::Error(_)));
+    let update = Baseline::load(old_path)?.write_updated(path, findings, incomplete)?;
+    let from = if old_path == path {
+        String::new()
+    } else {
+        format!(" from {}", old_path.display())
+    };
+    let why_kept = if incomplete {
+        " (the scan had errors, so no entry was dropped)"
+    } else {
+        ""
+    };
+    eprintln!(
+        "tokhyg: updated the baseline {}{from}: {} entries still found kept, {} added, {} no \
+         longer found dropped{why_kept}",
+        path.display(),
+        update.kept,
+        update.added,
+        update.dropped
+    );
+    Ok(())
 }
 
 /// Prints problems on stderr; true if one of them is an error.
@@ -403,7 +465,7 @@ fn run_staged(args: &ScanArgs) -> anyhow::Result<u8> {
     let (repo, changes) = staged?;
     let found = staged::scan_changes(&setup.scanner, &repo, &changes, args.all_lines);
     let findings = finish(found.findings, &setup.suppressions);
-    let advice = (!findings.is_empty() && args.common.write_baseline.is_none())
+    let advice = (!findings.is_empty() && args.common.baseline_to_write().is_none())
         .then(|| super::hook::blocked_commit_advice(&findings));
     let code = conclude(findings, &found.problems, &args.common)?;
     if let Some(advice) = advice {

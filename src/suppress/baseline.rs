@@ -17,6 +17,11 @@
 //! that moves to another file or line stays baselined, and the same secret pasted somewhere new
 //! is not reported again either — it is the same leak, already known. `rule`, `path`, `line` and
 //! `commit` are there for people reviewing the file and for diffs.
+//!
+//! Updating (`--update-baseline B`, or `--baseline B --write-baseline B`) keeps the entries
+//! whose secret the scan still finds, as they were (so the file's diff shows only what
+//! changed), adds an entry for each finding of a secret it did not know, and drops the entries
+//! whose secret was not found, counting each kind.
 
 use super::fingerprint::is_fingerprint;
 use crate::finding::Finding;
@@ -30,7 +35,7 @@ use std::path::Path;
 const VERSION: u32 = 1;
 
 /// One baselined finding on disk.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Entry {
     fingerprint: String,
     rule: String,
@@ -47,10 +52,45 @@ struct File {
     findings: Vec<Entry>,
 }
 
-/// The fingerprints recorded in a baseline file.
+/// The findings recorded in a baseline file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Baseline {
     fingerprints: HashSet<String>,
+    entries: Vec<Entry>,
+}
+
+/// What updating a baseline did, in entries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BaselineUpdate {
+    /// Old entries whose secret the scan still found.
+    pub kept: usize,
+    /// New entries, for findings of secrets the baseline did not know.
+    pub added: usize,
+    /// Old entries whose secret the scan did not find.
+    pub dropped: usize,
+}
+
+impl Entry {
+    fn of(finding: &Finding) -> Entry {
+        Entry {
+            fingerprint: finding.fingerprint.clone(),
+            rule: finding.rule_id.clone(),
+            path: finding.path.clone(),
+            line: finding.line,
+            commit: finding.commit.as_ref().map(|c| c.id.clone()),
+        }
+    }
+
+    /// The order of entries in the file: as in reports, then by fingerprint.
+    fn sort_key(&self) -> (&str, usize, &str, Option<&str>, &str) {
+        (
+            &self.path,
+            self.line,
+            &self.rule,
+            self.commit.as_deref(),
+            &self.fingerprint,
+        )
+    }
 }
 
 impl Baseline {
@@ -74,7 +114,7 @@ impl Baseline {
             );
         }
         let mut fingerprints = HashSet::with_capacity(file.findings.len());
-        for (index, entry) in file.findings.into_iter().enumerate() {
+        for (index, entry) in file.findings.iter().enumerate() {
             if !is_fingerprint(&entry.fingerprint) {
                 // Echo the value only when it cannot be a secret pasted by mistake.
                 let value = if entry.fingerprint.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -88,9 +128,12 @@ impl Baseline {
                     index + 1,
                 );
             }
-            fingerprints.insert(entry.fingerprint);
+            fingerprints.insert(entry.fingerprint.clone());
         }
-        Ok(Baseline { fingerprints })
+        Ok(Baseline {
+            fingerprints,
+            entries: file.findings,
+        })
     }
 
     /// Whether `finding` was already known when the baseline was written (by fingerprint).
@@ -112,46 +155,74 @@ impl Baseline {
     /// directory, then a rename), so an interrupted write never leaves a truncated baseline.
     /// Entries are sorted in report order; raw secrets are not written.
     pub fn write(path: &Path, findings: &[Finding]) -> anyhow::Result<()> {
-        let mut sorted: Vec<&Finding> = findings.iter().collect();
-        sorted.sort_by(|a, b| {
-            a.sort_key()
-                .cmp(&b.sort_key())
-                .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-        });
-        let file = File {
-            version: VERSION,
-            findings: sorted
-                .into_iter()
-                .map(|f| Entry {
-                    fingerprint: f.fingerprint.clone(),
-                    rule: f.rule_id.clone(),
-                    path: f.path.clone(),
-                    line: f.line,
-                    commit: f.commit.as_ref().map(|c| c.id.clone()),
-                })
-                .collect(),
-        };
-        let mut json = serde_json::to_vec_pretty(&file).context("cannot encode the baseline")?;
-        json.push(b'\n');
-
-        let shown = path.display();
-        let dir = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
-        let mut temp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
-            format!(
-                "cannot create a temporary file in {} to write baseline {shown}",
-                dir.display()
-            )
-        })?;
-        temp.write_all(&json)
-            .and_then(|()| temp.as_file().sync_all())
-            .with_context(|| format!("cannot write baseline {shown}"))?;
-        temp.persist(path)
-            .with_context(|| format!("cannot replace baseline {shown}"))?;
-        Ok(())
+        Baseline::default()
+            .write_updated(path, findings, false)
+            .map(|_| ())
     }
+
+    /// Writes to `path` this baseline updated with `findings` (a scan's, before the baseline
+    /// suppressed any): entries whose secret was found are kept as they were, findings of
+    /// unknown secrets are added, entries whose secret was not found are dropped, unless
+    /// `keep_unfound` (the scan was incomplete, so "not found" proves nothing). Written like
+    /// [`Baseline::write`].
+    pub fn write_updated(
+        &self,
+        path: &Path,
+        findings: &[Finding],
+        keep_unfound: bool,
+    ) -> anyhow::Result<BaselineUpdate> {
+        let found: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        let (kept, unfound): (Vec<&Entry>, Vec<&Entry>) = self
+            .entries
+            .iter()
+            .partition(|entry| found.contains(entry.fingerprint.as_str()));
+        let new: Vec<Entry> = findings
+            .iter()
+            .filter(|f| !self.fingerprints.contains(&f.fingerprint))
+            .map(Entry::of)
+            .collect();
+        let update = BaselineUpdate {
+            kept: kept.len() + if keep_unfound { unfound.len() } else { 0 },
+            added: new.len(),
+            dropped: if keep_unfound { 0 } else { unfound.len() },
+        };
+        let mut entries: Vec<Entry> = kept.into_iter().cloned().chain(new).collect();
+        if keep_unfound {
+            entries.extend(unfound.into_iter().cloned());
+        }
+        entries.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        entries.dedup();
+        write_file(path, entries)?;
+        Ok(update)
+    }
+}
+
+/// Writes the baseline file atomically (see [`Baseline::write`]).
+fn write_file(path: &Path, entries: Vec<Entry>) -> anyhow::Result<()> {
+    let file = File {
+        version: VERSION,
+        findings: entries,
+    };
+    let mut json = serde_json::to_vec_pretty(&file).context("cannot encode the baseline")?;
+    json.push(b'\n');
+
+    let shown = path.display();
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
+        format!(
+            "cannot create a temporary file in {} to write baseline {shown}",
+            dir.display()
+        )
+    })?;
+    temp.write_all(&json)
+        .and_then(|()| temp.as_file().sync_all())
+        .with_context(|| format!("cannot write baseline {shown}"))?;
+    temp.persist(path)
+        .with_context(|| format!("cannot replace baseline {shown}"))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -238,6 +309,55 @@ mod tests {
         );
         assert_eq!(text, expected);
         assert!(!text.contains("secret-one") && !text.contains("secret-two"));
+    }
+
+    #[test]
+    fn an_update_keeps_what_is_still_found_adds_the_new_and_drops_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.json");
+        let old_kept = finding("a.env", 3, "r", "kept-secret-1111");
+        let old_gone = finding("b.env", 1, "r", "gone-secret-2222");
+        Baseline::write(&path, &[old_kept.clone(), old_gone.clone()]).unwrap();
+        let baseline = Baseline::load(&path).unwrap();
+
+        let moved = finding("moved.env", 9, "r", "kept-secret-1111");
+        let new = finding("c.env", 2, "r", "new-secret-3333");
+        let update = baseline
+            .write_updated(&path, &[moved.clone(), new.clone()], false)
+            .unwrap();
+        assert_eq!(
+            update,
+            BaselineUpdate {
+                kept: 1,
+                added: 1,
+                dropped: 1
+            }
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        // The kept entry is the old one, not the moved finding: the diff shows only changes.
+        assert!(
+            text.contains("\"a.env\"") && !text.contains("moved.env"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"c.env\"") && !text.contains("b.env"),
+            "{text}"
+        );
+        let updated = Baseline::load(&path).unwrap();
+        assert!(updated.contains(&moved) && updated.contains(&new));
+        assert!(!updated.contains(&old_gone));
+
+        // An incomplete scan proves nothing about what it did not find: nothing is dropped.
+        let update = updated.write_updated(&path, &[], true).unwrap();
+        assert_eq!(
+            update,
+            BaselineUpdate {
+                kept: 2,
+                added: 0,
+                dropped: 0
+            }
+        );
+        assert_eq!(Baseline::load(&path).unwrap().len(), 2);
     }
 
     #[test]

@@ -13,6 +13,6 @@ mod fingerprint;
 mod ignore_file;
 
 pub use allow::{ALLOW_MARKER, has_allow_comment};
-pub use baseline::Baseline;
+pub use baseline::{Baseline, BaselineUpdate};
 pub use fingerprint::{FINGERPRINT_LEN, fingerprint, is_fingerprint};
 pub use ignore_file::{IgnoreFileError, IgnoreList};
