@@ -10,6 +10,11 @@ fn tokhyg() -> Command {
     Command::cargo_bin("tokhyg").expect("the tokhyg binary is built")
 }
 
+/// The standard output of `command`, which must succeed.
+fn stdout_of(command: &mut Command) -> Vec<u8> {
+    command.assert().success().get_output().stdout.clone()
+}
+
 /// Runs `tokhyg rules test FILE`.
 fn rules_test(file: impl AsRef<std::ffi::OsStr>) -> assert_cmd::assert::Assert {
     tokhyg().args(["rules", "test"]).arg(file).assert()
@@ -46,13 +51,7 @@ rules:
 #[test]
 fn list_prints_every_builtin_rule_aligned() {
     let builtin = RuleSet::builtin().unwrap();
-    let output = tokhyg()
-        .args(["rules", "list"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_of(tokhyg().args(["rules", "list"]));
     let text = String::from_utf8(output).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), builtin.len());
@@ -90,13 +89,7 @@ fn list_filters_by_category_and_names_the_known_ones() {
         .filter(|r| r.category == "cloud")
         .count();
     assert!(cloud > 0);
-    let output = tokhyg()
-        .args(["rules", "list", "--category", "cloud", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_of(tokhyg().args(["rules", "list", "--category", "cloud", "--json"]));
     let listed: serde_json::Value = serde_json::from_slice(&output).unwrap();
     let listed = listed.as_array().expect("a JSON array");
     assert_eq!(listed.len(), cloud);
@@ -112,13 +105,7 @@ fn list_filters_by_category_and_names_the_known_ones() {
 #[test]
 fn list_json_has_id_title_kind_and_keywords() {
     let builtin = RuleSet::builtin().unwrap();
-    let output = tokhyg()
-        .args(["rules", "list", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_of(tokhyg().args(["rules", "list", "--json"]));
     let listed: serde_json::Value = serde_json::from_slice(&output).unwrap();
     let listed = listed.as_array().expect("a JSON array");
     assert_eq!(listed.len(), builtin.len());
@@ -239,4 +226,116 @@ rules:
         .stderr(predicate::str::contains("team.yaml"))
         .stderr(predicate::str::contains("team-key"))
         .stderr(predicate::str::contains("min_length: 6"));
+}
+
+/// A repository whose `.tokhyg.yaml` adds the rules of [`good_rules_yaml`], disables the first
+/// built-in rule and the `password-hash` category, and allowlists a path.
+fn repository_with_config() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let disabled = RuleSet::builtin().unwrap().rules()[0].id.clone();
+    let config = format!(
+        "{}disable: [{disabled}]\ndisable_categories: [password-hash]\nallow_paths: ['fixtures/**']\n",
+        good_rules_yaml()
+    );
+    fs::write(dir.path().join(".tokhyg.yaml"), config).unwrap();
+    (dir, disabled)
+}
+
+#[test]
+fn list_shows_the_rules_the_config_adds_and_marks_the_disabled_ones() {
+    let (dir, disabled) = repository_with_config();
+    let sub = dir.path().join("src");
+    fs::create_dir(&sub).unwrap();
+    let output = stdout_of(tokhyg().current_dir(&sub).args(["rules", "list"]));
+    let text = String::from_utf8(output).unwrap();
+    let line_of = |id: &str| {
+        text.lines()
+            .find(|line| line.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("no line for {id}: {text}"))
+            .to_owned()
+    };
+    assert!(
+        line_of("acme-key").contains("Acme key  [added by "),
+        "{text}"
+    );
+    assert!(line_of("acme-key").ends_with(".tokhyg.yaml]"));
+    assert!(
+        line_of(&disabled).ends_with(".tokhyg.yaml: disable]"),
+        "{text}"
+    );
+    let builtin = RuleSet::builtin().unwrap();
+    let hash = builtin
+        .rules()
+        .iter()
+        .find(|r| r.category == "password-hash")
+        .expect("a password-hash rule");
+    assert!(line_of(&hash.id).ends_with(".tokhyg.yaml: disable_categories]"));
+    assert_eq!(text.lines().count(), builtin.len() + 3);
+
+    let output = stdout_of(
+        tokhyg()
+            .current_dir(dir.path())
+            .args(["rules", "list", "--json"]),
+    );
+    let listed: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let entry = |id: &str| {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(entry("acme-key")["enabled"], true);
+    assert!(
+        entry("acme-key")["origin"]
+            .as_str()
+            .unwrap()
+            .ends_with(".tokhyg.yaml")
+    );
+    assert_eq!(entry(&disabled)["enabled"], false);
+    assert!(
+        entry(&disabled)["origin"]
+            .as_str()
+            .unwrap()
+            .starts_with("rules/")
+    );
+
+    // --config names another file; without one, only built-in rules, none disabled.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = stdout_of(
+        tokhyg()
+            .current_dir(elsewhere.path())
+            .args(["rules", "list", "--config"])
+            .arg(dir.path().join(".tokhyg.yaml")),
+    );
+    assert!(String::from_utf8(output).unwrap().contains("[added by "));
+    let output = stdout_of(
+        tokhyg()
+            .current_dir(elsewhere.path())
+            .args(["rules", "list"]),
+    );
+    assert!(!String::from_utf8(output).unwrap().contains(" ["));
+}
+
+#[test]
+fn test_accepts_a_config_file_and_checks_the_rest_of_it() {
+    let (dir, _) = repository_with_config();
+    let config = dir.path().join(".tokhyg.yaml");
+    rules_test(&config)
+        .success()
+        .stdout(predicate::str::contains("ok: 3 rules"));
+    // Any name: the config keys say what it is.
+    let renamed = dir.path().join("team-config.yaml");
+    fs::copy(&config, &renamed).unwrap();
+    rules_test(&renamed)
+        .success()
+        .stdout(predicate::str::contains("ok: 3 rules"));
+    fs::write(&renamed, "disable: [no-such-rule]\n").unwrap();
+    rules_test(&renamed)
+        .code(2)
+        .stderr(predicate::str::contains("team-config.yaml"))
+        .stderr(predicate::str::contains("no-such-rule"));
 }

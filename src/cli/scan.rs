@@ -14,7 +14,7 @@ use crate::cli::exit;
 use crate::detect::Matcher;
 use crate::finding::Finding;
 use crate::report::{self, Format, ReportOptions};
-use crate::rules::config::{CONFIG_FILE_NAME, Config};
+use crate::rules::config::Config;
 use crate::scan::{PathsScan, Scanner, Suppressions, finish, scan_paths};
 use crate::source::files::{WalkOptions, enclosing_repository};
 use crate::source::{Problem, path_list, stdin};
@@ -163,17 +163,7 @@ impl ScanSetup {
     /// Loads the configuration, rules, ignore file and baseline for a scan rooted at `root`
     /// (canonical), as `args` ask.
     pub fn load(root: PathBuf, args: &CommonArgs) -> anyhow::Result<ScanSetup> {
-        let mut config = match &args.config {
-            Some(path) => Config::load(path)?,
-            None => {
-                let default = root.join(CONFIG_FILE_NAME);
-                if default.is_file() {
-                    Config::load(&default)?
-                } else {
-                    Config::default()
-                }
-            }
-        };
+        let mut config = Config::find(&root, args.config.as_deref())?;
         config.exclude(&args.exclude)?;
         let rules = config.effective_rules()?;
         let scanner = Scanner::new(Arc::new(Matcher::new(rules)), Arc::new(config));
@@ -389,7 +379,7 @@ fn scan_stdin(scanner: &Scanner, scan: &mut PathsScan) {
 /// `first` (default: the current directory), else `first` itself, or its directory when it is
 /// a file. A missing `first` falls back to the current directory (the walk reports it as an
 /// error).
-fn scan_root(first: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
+pub(super) fn scan_root(first: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let anchor = first
         .map(PathBuf::as_path)

@@ -29,6 +29,8 @@ pub struct Config {
     pub disable_categories: Vec<String>,
     /// Globs of paths never scanned: `allow_paths`, and `--exclude` once added.
     pub allow_paths: PathGlobs,
+    /// The file it was read from, as shown in messages (`None`: no config file).
+    pub origin: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,7 +83,49 @@ impl Config {
             disable: raw.disable,
             disable_categories: raw.disable_categories,
             allow_paths,
+            origin: Some(origin.to_string()),
         })
+    }
+
+    /// The configuration of a scan or listing rooted at `root`: the file `explicit` names
+    /// (`--config`), else `.tokhyg.yaml` in `root` if there is one, else the empty config.
+    pub fn find(root: &Path, explicit: Option<&Path>) -> anyhow::Result<Config> {
+        match explicit {
+            Some(path) => Config::load(path),
+            None => {
+                let default = root.join(CONFIG_FILE_NAME);
+                if default.is_file() {
+                    Config::load(&default)
+                } else {
+                    Ok(Config::default())
+                }
+            }
+        }
+    }
+
+    /// Whether `text` (a YAML document named `file_name`) is a config rather than a plain
+    /// rules file: it is named `.tokhyg.yaml`, or uses a key only a config has.
+    pub fn is_config_document(file_name: &str, text: &str) -> bool {
+        if file_name == CONFIG_FILE_NAME {
+            return true;
+        }
+        let Ok(serde_yaml_ng::Value::Mapping(map)) = serde_yaml_ng::from_str(text) else {
+            return false;
+        };
+        ["disable", "disable_categories", "allow_paths"]
+            .iter()
+            .any(|key| map.contains_key(*key))
+    }
+
+    /// Why this config turns `rule` off, if it does: `disable` or `disable_categories`.
+    pub fn disables(&self, rule: &super::Rule) -> Option<&'static str> {
+        if self.disable.contains(&rule.id) {
+            Some("disable")
+        } else if self.disable_categories.contains(&rule.category) {
+            Some("disable_categories")
+        } else {
+            None
+        }
     }
 
     /// Adds the globs of `--exclude`: paths that are not scanned, as if `allow_paths` listed
