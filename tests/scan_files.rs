@@ -559,6 +559,22 @@ fn an_allow_comment_suppresses_its_line_only() {
 }
 
 #[test]
+fn the_inline_markers_of_other_scanners_are_honoured() {
+    let dir = project();
+    let lines = [
+        format!("A={} # gitleaks:allow", token(94)),
+        format!("B: {} trufflehog:ignore", token(95)),
+        format!("C = \"{}\"  # pragma: allowlist secret", token(96)),
+        format!("D={} # gitleaks:allowed", token(97)),
+    ];
+    write(dir.path(), "conf.yaml", lines.join("\n"));
+    assert_eq!(
+        places(&scan_json(dir.path(), &[])),
+        ["conf.yaml:4:3 test-token"]
+    );
+}
+
+#[test]
 fn baseline_round_trip_reports_only_new_findings() {
     let dir = project();
     let old = token(21);

@@ -1,6 +1,7 @@
 //! Suppression: ways a user tells tokhyg that a finding is known and should not be reported.
 //!
-//! - [`has_allow_comment`]: `tokhyg:allow` in a comment on the finding's line.
+//! - [`has_allow_comment`]: `tokhyg:allow` in a comment on the finding's line (and the inline
+//!   markers of gitleaks, TruffleHog and detect-secrets).
 //! - [`IgnoreList`]: `.tokhygignore`, fingerprints judged harmless for good.
 //! - [`Baseline`]: the findings that existed when the team adopted tokhyg.
 //!
