@@ -339,3 +339,17 @@ fn test_accepts_a_config_file_and_checks_the_rest_of_it() {
         .stderr(predicate::str::contains("team-config.yaml"))
         .stderr(predicate::str::contains("no-such-rule"));
 }
+
+#[test]
+fn a_rules_file_of_the_wrong_shape_is_explained_in_yaml_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.yaml");
+    fs::write(&file, "- id: x\n").unwrap();
+    rules_test(&file)
+        .code(2)
+        .stderr(predicate::str::contains(
+            "not a valid rules file (expected a top-level `rules:` list; see rules/README.md): \
+             invalid type: a list, expected a mapping with a `rules:` list",
+        ))
+        .stderr(predicate::str::contains("struct").not());
+}

@@ -856,6 +856,73 @@ fn a_bad_config_is_an_error_naming_it() {
 }
 
 #[test]
+fn config_and_baseline_errors_say_what_is_wrong_in_yaml_and_json_words() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", "hello");
+    let cases = [
+        (
+            "- rules\n",
+            "invalid type: a list, expected a mapping of `rules`, `disable`",
+        ),
+        (
+            "rules: [5]\n",
+            "rules[0]: invalid type: integer `5`, expected a rule: a mapping with `id`, `title`",
+        ),
+        (
+            "rules: {a: 1}\n",
+            "rules: invalid type: a mapping, expected a list",
+        ),
+        (
+            "rules:\n  - {id: x, title: X, token: {alphabet: base62, length: -3}}\n",
+            "rules[0].token.length: invalid type: integer `-3`, expected a whole number, 0 or more",
+        ),
+        (
+            "rules:\n  - {id: x, title: X, keywords: [k], pattern: k, min_entropy: high}\n",
+            "expected a number",
+        ),
+        (
+            "rules:\n  - {id: x, title: X, keywords: [k], pattern: k, run: {alphabet: hex, min_length: 3, is_secret: maybe}}\n",
+            "expected true or false",
+        ),
+        (
+            "disable: x\n",
+            "disable: invalid type: string \"x\", expected a list",
+        ),
+    ];
+    for (config, expected) in cases {
+        write(dir.path(), ".tokhyg.yaml", config);
+        let stderr = scan_error(dir.path(), &[]);
+        assert!(stderr.contains(".tokhyg.yaml"), "{stderr}");
+        assert!(stderr.contains("known keys: rules"), "{stderr}");
+        assert!(stderr.contains(expected), "{config}: {stderr}");
+        for internal in ["struct", "usize", "f64", "sequence", "boolean"] {
+            assert!(!stderr.contains(internal), "{config}: {stderr}");
+        }
+    }
+    fs::remove_file(dir.path().join(".tokhyg.yaml")).unwrap();
+    write(
+        dir.path(),
+        "base.json",
+        r#"{"version": "1", "findings": []}"#,
+    );
+    let stderr = scan_error(dir.path(), &["--baseline", "base.json"]);
+    assert!(
+        stderr.contains("base.json is not a tokhyg baseline; regenerate it with"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("expected a whole number, 0 or more"),
+        "{stderr}"
+    );
+    write(dir.path(), "base.json", r#"{"version": 1, "findings": {}}"#);
+    let stderr = scan_error(dir.path(), &["--baseline", "base.json"]);
+    assert!(
+        stderr.contains("invalid type: a mapping, expected a list"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn the_ignore_file_suppresses_by_fingerprint() {
     let dir = project();
     let ignored = token(25);

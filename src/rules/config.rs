@@ -10,6 +10,7 @@
 
 use super::RuleSet;
 use super::path_globs::PathGlobs;
+use super::plain_errors::plain;
 use super::schema::{DEFAULT_CATEGORY, RawRule, validate_all};
 use anyhow::Context;
 use serde::Deserialize;
@@ -65,7 +66,9 @@ impl Config {
                 allow_paths: Vec::new(),
             }
         } else {
-            serde_yaml_ng::from_str(text).with_context(|| {
+            serde_yaml_ng::from_str(text)
+                .map_err(|error| anyhow::anyhow!(plain(error)))
+                .with_context(|| {
                 format!(
                     "{origin}: not a valid tokhyg config (known keys: rules, disable, disable_categories, allow_paths)"
                 )

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod context;
 pub mod path_globs;
+pub mod plain_errors;
 mod schema;
 
 use crate::token::checksum::Checksum;

@@ -85,7 +85,9 @@ pub(crate) fn parse_rules_document(
     origin: &str,
     default_category: &str,
 ) -> anyhow::Result<Vec<Rule>> {
-    let document: RulesDocument = serde_yaml_ng::from_str(text).with_context(|| {
+    let document: RulesDocument = serde_yaml_ng::from_str(text)
+        .map_err(|error| anyhow::anyhow!(super::plain_errors::plain(error)))
+        .with_context(|| {
         format!("{origin}: not a valid rules file (expected a top-level `rules:` list; see rules/README.md)")
     })?;
     let category = document.category.as_deref().unwrap_or(default_category);

@@ -25,6 +25,7 @@
 
 use super::fingerprint::is_fingerprint;
 use crate::finding::Finding;
+use crate::rules::plain_errors::plain;
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -100,12 +101,14 @@ impl Baseline {
         let shown = path.display();
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read baseline file {shown}"))?;
-        let file: File = serde_json::from_str(&text).with_context(|| {
-            format!(
-                "baseline file {shown} is not a tokhyg baseline (malformed JSON); \
+        let file: File = serde_json::from_str(&text)
+            .map_err(|error| anyhow::anyhow!(plain(error)))
+            .with_context(|| {
+                format!(
+                    "baseline file {shown} is not a tokhyg baseline; \
                  regenerate it with `tokhyg scan --write-baseline {shown}`"
-            )
-        })?;
+                )
+            })?;
         if file.version != VERSION {
             bail!(
                 "baseline file {shown} has version {}, this tokhyg reads version {VERSION}; \
@@ -376,8 +379,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("base.json");
         let cases = [
-            ("not json", "malformed JSON"),
-            (r#"{"version": 1}"#, "malformed JSON"),
+            ("not json", "not a tokhyg baseline"),
+            (r#"{"version": 1}"#, "missing field `findings`"),
+            (
+                r#"{"version": "1", "findings": []}"#,
+                "expected a whole number, 0 or more",
+            ),
             (r#"{"version": 2, "findings": []}"#, "has version 2"),
             (
                 r#"{"version": 1, "findings": [{"fingerprint": "ABC", "rule": "r", "path": "p", "line": 1}]}"#,
