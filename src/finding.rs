@@ -2,6 +2,7 @@
 //! writer and suppression mechanism consumes. It holds the raw secret; writers redact it unless
 //! the user asked for `--show-secrets`.
 
+use crate::rules::Severity;
 use serde::Serialize;
 
 /// The commit a finding was first introduced in (history and staged scans only).
@@ -26,6 +27,12 @@ pub struct Finding {
     pub title: String,
     /// What to do about it, one line.
     pub remediation: Option<String>,
+    /// Who issued the secret (`GitHub`), for provider-specific rules.
+    pub provider: Option<String>,
+    /// The rule's family (`cloud`, `password-hash`, `custom`).
+    pub category: String,
+    /// How grave it is.
+    pub severity: Severity,
     /// Path relative to the scan root, `/`-separated (`-` for standard input).
     pub path: String,
     /// 1-based line of the secret's first byte.

@@ -12,6 +12,7 @@ use std::process::Command;
 use test_deps::{manifest_dir, venv_bin};
 use tokhyg::finding::{CommitInfo, Finding};
 use tokhyg::report::{self, Format, ReportOptions, SARIF_MAX_RESULTS};
+use tokhyg::rules::Severity;
 use tokhyg::suppress::fingerprint;
 use tokhyg::token::checksum::crc32_base62;
 
@@ -72,6 +73,18 @@ fn finding(rule: &str, path: &str, line: usize, secret: &str, with_commit: bool)
         rule_id: rule.to_owned(),
         title: format!("Title of {rule}"),
         remediation: (rule != "generic-secret").then(|| format!("Revoke the {rule} and rotate.")),
+        provider: (rule != "generic-secret").then(|| "Acme".to_owned()),
+        category: if rule.starts_with("password-hash") {
+            "password-hash"
+        } else {
+            "custom"
+        }
+        .to_owned(),
+        severity: if rule.starts_with("password-hash") {
+            Severity::Low
+        } else {
+            Severity::High
+        },
         path: path.to_owned(),
         line,
         column: 3,
@@ -126,6 +139,13 @@ fn representative() -> Vec<Finding> {
             "-",
             1,
             "sk_live_0123456789abcdefghijklmn",
+            false,
+        ),
+        finding(
+            "password-hash-bcrypt",
+            "db/seed.sql",
+            4,
+            "$2b$12$1XIT0XJX7HKPxeC4Yapv6sp4LKvpWoP83ROGAzdPLq9usOuFrr3t8",
             false,
         ),
     ]
@@ -258,16 +278,37 @@ fn sarif_carries_what_github_code_scanning_uses() {
         );
         assert!(!rule["fullDescription"]["text"].as_str().unwrap().is_empty());
         assert!(!rule["help"]["text"].as_str().unwrap().is_empty());
-        assert_eq!(rule["defaultConfiguration"]["level"], "error");
+        let finding = findings
+            .iter()
+            .find(|f| rule["id"] == f.rule_id.as_str())
+            .unwrap();
+        let (level, floor, ceiling) = match finding.severity {
+            Severity::High => ("error", 9.0, 10.0),
+            Severity::Medium => ("warning", 4.0, 6.9),
+            Severity::Low => ("note", 0.1, 3.9),
+        };
+        assert_eq!(rule["defaultConfiguration"]["level"], level);
         let tags = rule["properties"]["tags"].as_array().unwrap();
         assert!(tags.contains(&Value::from("security")) && tags.contains(&Value::from("secret")));
+        assert!(tags.contains(&Value::from(finding.category.as_str())));
+        assert_eq!(
+            rule["properties"]["provider"].as_str(),
+            finding.provider.as_deref()
+        );
         let severity: f64 = rule["properties"]["security-severity"]
             .as_str()
             .unwrap()
             .parse()
             .unwrap();
-        assert!((0.0..=10.0).contains(&severity));
+        assert!(
+            (floor..=ceiling).contains(&severity),
+            "{severity} for {level}"
+        );
     }
+    assert!(
+        findings.iter().any(|f| f.severity == Severity::Low),
+        "the sample holds a low-severity finding"
+    );
 
     let results = runs[0]["results"].as_array().unwrap();
     assert_eq!(results.len(), findings.len());

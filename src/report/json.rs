@@ -1,12 +1,14 @@
 //! JSON and JSON Lines reports: one object per finding with the fields of the output contract
-//! (`rule`, `title`, `path`, `line`, `column`, `commit`, `occurrences`, `fingerprint`, `secret`,
-//! `remediation`), in that key order; `commit` and `occurrences` are null outside history
+//! (`rule`, `title`, `provider`, `category`, `severity`, `path`, `line`, `column`, `commit`,
+//! `occurrences`, `fingerprint`, `secret`, `remediation`), in that key order; `provider` is null
+//! for generic rules; `commit` and `occurrences` are null outside history
 //! scans. JSON is a pretty-printed array (`[]` when nothing was
 //! found); JSON Lines is one compact object per line (nothing when nothing was found).
 
 use super::redact::displayed_secret;
 use super::{ReportOptions, remediation};
 use crate::finding::{CommitInfo, Finding};
+use crate::rules::Severity;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -16,6 +18,9 @@ use std::io::{self, Write};
 struct Record<'a> {
     rule: &'a str,
     title: &'a str,
+    provider: Option<&'a str>,
+    category: &'a str,
+    severity: Severity,
     path: &'a str,
     line: usize,
     column: usize,
@@ -31,6 +36,9 @@ impl<'a> Record<'a> {
         Record {
             rule: &finding.rule_id,
             title: &finding.title,
+            provider: finding.provider.as_deref(),
+            category: &finding.category,
+            severity: finding.severity,
             path: &finding.path,
             line: finding.line,
             column: finding.column,
@@ -88,11 +96,13 @@ mod tests {
         let expected = format!(
             concat!(
                 r#"{{"rule":"github-pat-classic","title":"GitHub personal access token (classic)","#,
+                r#""provider":"GitHub","category":"vcs-ci","severity":"high","#,
                 r#""path":"config/dev.env","line":3,"column":14,"commit":null,"occurrences":null,"#,
                 r#""fingerprint":"{}","secret":"ghp_…","#,
                 r#""remediation":"Revoke it in the GitHub token settings, then rotate."}}"#,
                 "\n",
                 r#"{{"rule":"generic-password","title":"Password assigned in code","#,
+                r#""provider":null,"category":"generic","severity":"high","#,
                 r#""path":"docs/my notes ü.md","line":12,"column":1,"#,
                 r#""commit":{{"id":"0123456789abcdef0123456789abcdef01234567","#,
                 r#""author":"Ada Lovelace","email":"ada@example.com","date":"2024-05-01T12:00:00Z"}},"occurrences":3,"#,
@@ -122,6 +132,9 @@ mod tests {
                 .map(String::as_str)
                 .collect();
             let mut expected = vec![
+                "category",
+                "provider",
+                "severity",
                 "column",
                 "commit",
                 "fingerprint",

@@ -21,6 +21,7 @@ use super::redact::displayed_secret;
 use super::uri::encode_path;
 use super::{ReportOptions, remediation};
 use crate::finding::{CommitInfo, Finding};
+use crate::rules::Severity;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -37,7 +38,15 @@ const SRCROOT: &str = "%SRCROOT%";
 
 /// Code scanning's severity score (0.0–10.0) for a leaked credential: critical is 9.0 and
 /// above, and anyone who reads the code can use the secret.
-const SECURITY_SEVERITY: &str = "9.0";
+/// GitHub code scanning's `security-severity` (0.1-3.9 low, 4.0-6.9 medium, 7.0-8.9 high, 9.0+
+/// critical) and the SARIF level of a finding of this severity: a live credential is critical.
+fn sarif_severity(severity: Severity) -> (&'static str, &'static str) {
+    match severity {
+        Severity::High => ("9.0", "error"),
+        Severity::Medium => ("6.0", "warning"),
+        Severity::Low => ("3.0", "note"),
+    }
+}
 
 /// Key of our fingerprint in `partialFingerprints`.
 const FINGERPRINT_KEY: &str = "tokhyg/v1";
@@ -84,7 +93,7 @@ struct Rule<'a> {
     full_description: Text<'a>,
     help: Text<'a>,
     default_configuration: Configuration,
-    properties: RuleProperties,
+    properties: RuleProperties<'a>,
 }
 
 #[derive(Serialize)]
@@ -107,11 +116,13 @@ struct Configuration {
 }
 
 #[derive(Serialize)]
-struct RuleProperties {
-    tags: [&'static str; 2],
+struct RuleProperties<'a> {
+    tags: [&'a str; 3],
     precision: &'static str,
     #[serde(rename = "security-severity")]
     security_severity: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -240,22 +251,26 @@ fn rules_of(findings: &[Finding]) -> Vec<Rule<'_>> {
     }
     first
         .into_values()
-        .map(|finding| Rule {
-            id: &finding.rule_id,
-            name: &finding.rule_id,
-            short_description: Text::borrowed(&finding.title),
-            full_description: Text::owned(format!(
-                "{}: a credential committed to the code or its history. Anyone who can read \
+        .map(|finding| {
+            let (security_severity, level) = sarif_severity(finding.severity);
+            Rule {
+                id: &finding.rule_id,
+                name: &finding.rule_id,
+                short_description: Text::borrowed(&finding.title),
+                full_description: Text::owned(format!(
+                    "{}: a credential committed to the code or its history. Anyone who can read \
                  the repository can use it until it is revoked.",
-                finding.title
-            )),
-            help: Text::borrowed(remediation(finding)),
-            default_configuration: Configuration { level: "error" },
-            properties: RuleProperties {
-                tags: ["security", "secret"],
-                precision: "high",
-                security_severity: SECURITY_SEVERITY,
-            },
+                    finding.title
+                )),
+                help: Text::borrowed(remediation(finding)),
+                default_configuration: Configuration { level },
+                properties: RuleProperties {
+                    tags: ["security", "secret", &finding.category],
+                    precision: "high",
+                    security_severity,
+                    provider: finding.provider.as_deref(),
+                },
+            }
         })
         .collect()
 }
@@ -275,7 +290,7 @@ fn result_of<'a>(
     SarifResult {
         rule_id: &finding.rule_id,
         rule_index,
-        level: "error",
+        level: sarif_severity(finding.severity).1,
         message: Text::owned(message),
         locations: [Location {
             physical_location: PhysicalLocation {
@@ -341,7 +356,8 @@ mod tests {
               "properties": {{
                 "tags": [
                   "security",
-                  "secret"
+                  "secret",
+                  "generic"
                 ],
                 "precision": "high",
                 "security-severity": "9.0"

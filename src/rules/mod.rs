@@ -32,6 +32,9 @@ pub struct Rule {
     pub category: String,
     /// What to do about a finding, one line.
     pub remediation: Option<String>,
+    /// How grave a finding is: a live credential is `high`; a password hash, which must be
+    /// cracked before use, `low`.
+    pub severity: Severity,
     /// Ids of broader rules this one is more specific than: where a match of this rule
     /// overlaps one of theirs, this rule's is reported (a Clerk key over Stripe's `sk_live_`).
     pub supersedes: Vec<String>,
@@ -46,6 +49,37 @@ pub struct Rule {
     pub negative_examples: Vec<String>,
     /// The file the rule came from (`rules/cloud.yaml`, `.tokhyg.yaml`), for messages.
     pub origin: String,
+}
+
+/// How grave a finding of a rule is (`severity:` in the schema; `high` unless a rule says).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Needs more work before it can be used (a password hash to crack).
+    Low,
+    /// Usable, with a limited reach (a test-mode key, a read-only or short-lived token).
+    Medium,
+    /// A credential anyone can use as it is.
+    #[default]
+    High,
+}
+
+impl Severity {
+    /// Every severity, with its name in the schema and reports.
+    pub const ALL: [(&'static str, Severity); 3] = [
+        ("low", Severity::Low),
+        ("medium", Severity::Medium),
+        ("high", Severity::High),
+    ];
+
+    /// Its name in the schema and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
 }
 
 /// The three kinds of rule of the schema.

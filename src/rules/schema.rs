@@ -2,7 +2,7 @@
 //! names the file and the rule, and says what the schema expects.
 
 use super::context::{MAX_NEAR_LINES, context_pattern};
-use super::{PathRule, PatternRule, Rule, RuleKind, RunPrefilter, ValueCheck};
+use super::{PathRule, PatternRule, Rule, RuleKind, RunPrefilter, Severity, ValueCheck};
 use crate::token::alphabet::Alphabet;
 use crate::token::checksum::Checksum;
 use crate::token::format::TokenFormat;
@@ -15,6 +15,8 @@ use serde::Deserialize;
 struct RulesDocument {
     /// The category of every rule of the document that does not name its own.
     category: Option<String>,
+    /// The severity of every rule of the document that does not give its own.
+    severity: Option<String>,
     rules: Vec<RawRule>,
 }
 
@@ -26,6 +28,7 @@ pub(crate) struct RawRule {
     title: String,
     provider: Option<String>,
     category: Option<String>,
+    severity: Option<String>,
     remediation: Option<String>,
     supersedes: Option<Vec<String>>,
     token: Option<RawToken>,
@@ -78,7 +81,8 @@ const MIN_RUN_LENGTH: usize = 16;
 /// Category of rules that neither they nor their document name one: a user's own rules.
 pub(crate) const DEFAULT_CATEGORY: &str = "custom";
 
-/// Parses a whole rules document. Rules that name no category take the document's `category:`,
+/// Parses a whole rules document. Rules that name no category (severity) take the document's
+/// `category:` (`severity:`),
 /// else `default_category` (a built-in file's family, such as `cloud` for `rules/cloud.yaml`).
 pub(crate) fn parse_rules_document(
     text: &str,
@@ -96,7 +100,13 @@ pub(crate) fn parse_rules_document(
             "{origin}: category `{category}` must be kebab-case (such as `cloud` or `password-hash`)"
         );
     }
-    validate_all(document.rules, origin, category)
+    let mut rules = document.rules;
+    if let Some(severity) = document.severity {
+        for rule in rules.iter_mut().filter(|rule| rule.severity.is_none()) {
+            rule.severity = Some(severity.clone());
+        }
+    }
+    validate_all(rules, origin, category)
 }
 
 /// Validates rules already deserialized (the `rules:` list of `.tokhyg.yaml`); rules that name
@@ -148,6 +158,10 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
     if !is_kebab_case(&category) {
         bail!("`category` `{category}` must be kebab-case (such as `cloud` or `password-hash`)");
     }
+    let severity = match raw.severity.as_deref() {
+        None => Severity::default(),
+        Some(name) => parse_severity(name)?,
+    };
     let supersedes = raw.supersedes.clone().unwrap_or_default();
     if let Some(bad) = supersedes
         .iter()
@@ -257,6 +271,7 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
         provider: raw.provider.map(|p| p.trim().to_string()),
         category,
         remediation: raw.remediation.map(|r| r.trim().to_string()),
+        severity,
         supersedes,
         kind,
         keywords,
@@ -415,6 +430,13 @@ fn run_prefilter(run: RawRun, checksum: Option<Checksum>) -> anyhow::Result<RunP
     })
 }
 
+fn parse_severity(name: &str) -> anyhow::Result<Severity> {
+    match Severity::ALL.iter().find(|(known, _)| *known == name) {
+        Some((_, severity)) => Ok(*severity),
+        None => bail!("`severity` is one of low, medium or high, not `{name}`"),
+    }
+}
+
 fn parse_checksum(name: &str) -> anyhow::Result<Checksum> {
     Ok(name.parse::<Checksum>()?)
 }
@@ -528,6 +550,10 @@ mod tests {
                 "belongs to pattern rules",
             ),
             (
+                "rules:\n  - {id: a, title: T, severity: critical, token: {prefix: p_, alphabet: hex, length: 8}}\n",
+                "`severity` is one of low, medium or high, not `critical`",
+            ),
+            (
                 "rules:\n  - {id: a, title: T, keywords: [acme], value: '[0-9a-f]{32}', pattern: x}\n",
                 "exactly one of `token`, `pattern`, `value` or `path`",
             ),
@@ -614,5 +640,17 @@ mod tests {
         assert!(error_of(bad_category).contains("must be kebab-case"));
         let bad_provider = "rules:\n  - {id: a, title: A, provider: ' ', token: {prefix: a_, alphabet: hex, length: 20}}\n";
         assert!(error_of(bad_provider).contains("`provider` must be one non-empty line"));
+    }
+
+    #[test]
+    fn severity_comes_from_the_rule_then_the_document_then_high() {
+        let yaml = "severity: low\nrules:\n  - {id: a, title: A, token: {prefix: a_, alphabet: hex, length: 20}}\n  - {id: b, title: B, severity: medium, token: {prefix: b_, alphabet: hex, length: 20}}\n";
+        let rules = parse_rules_document(yaml, "t.yaml", DEFAULT_CATEGORY).unwrap();
+        assert_eq!(rules[0].severity, Severity::Low);
+        assert_eq!(rules[1].severity, Severity::Medium);
+        let bare =
+            "rules:\n  - {id: a, title: A, token: {prefix: a_, alphabet: hex, length: 20}}\n";
+        let rules = parse_rules_document(bare, "t.yaml", DEFAULT_CATEGORY).unwrap();
+        assert_eq!(rules[0].severity, Severity::High);
     }
 }
