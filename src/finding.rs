@@ -18,6 +18,22 @@ pub struct CommitInfo {
     pub date: String,
 }
 
+/// Another part of a multi-part credential found near a finding (the access key id beside an
+/// AWS secret access key): reported with the finding instead of on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedPart {
+    /// The rule that found the part.
+    pub rule_id: String,
+    /// That rule's title (`AWS access key id`).
+    pub title: String,
+    /// 1-based line of the part's first byte, in the finding's file.
+    pub line: usize,
+    /// 1-based column in bytes.
+    pub column: usize,
+    /// 1-based column in UTF-16 code units (SARIF's).
+    pub column_utf16: usize,
+}
+
 /// One leaked secret at one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -53,6 +69,8 @@ pub struct Finding {
     pub fingerprint: String,
     /// The raw secret. Never print it without redaction unless the user asked.
     pub secret: String,
+    /// The other parts of the credential found near it (rules with `pairs:`), nearest first.
+    pub related: Vec<RelatedPart>,
 }
 
 impl Finding {

@@ -15,6 +15,7 @@
 //! at line 1, column 1; its "secret" is the rule path itself (its fingerprint therefore follows
 //! the path: allowlist such files with `allow_paths` in `.tokhyg.yaml` instead).
 
+mod parts;
 mod window;
 
 pub use window::{BINARY_PROBE_LEN, Windowing, looks_binary};
@@ -110,7 +111,7 @@ impl Scanner {
 
     /// Findings of the content rules in `content`, without path rules or `allow_paths`.
     pub fn content_findings(&self, origin: &Origin, content: Content<'_>) -> io::Result<BlobScan> {
-        let mut findings = Vec::new();
+        let mut found = Vec::new();
         let outcome = {
             let on_match = |m: window::Located<'_>| {
                 if !has_allow_comment(m.line_text) {
@@ -119,7 +120,7 @@ impl Scanner {
                         column: m.column,
                         column_utf16: m.column_utf16,
                     };
-                    findings.push(self.finding(m.rule, origin, at, m.secret));
+                    found.push((m.rule, self.finding(m.rule, origin, at, m.secret)));
                 }
             };
             let find = |window: &[u8]| -> Vec<Span> {
@@ -144,7 +145,7 @@ impl Scanner {
             }
         };
         Ok(BlobScan {
-            findings,
+            findings: parts::join_parts(found, self.matcher.rules()),
             binary: outcome == Outcome::Binary,
         })
     }
@@ -166,6 +167,7 @@ impl Scanner {
             occurrences: None,
             fingerprint: fingerprint(&rule.id, secret),
             secret: String::from_utf8_lossy(secret).into_owned(),
+            related: Vec::new(),
         }
     }
 }

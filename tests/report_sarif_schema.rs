@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use test_deps::{manifest_dir, venv_bin};
-use tokhyg::finding::{CommitInfo, Finding};
+use tokhyg::finding::{CommitInfo, Finding, RelatedPart};
 use tokhyg::report::{self, Format, ReportOptions, SARIF_MAX_RESULTS};
 use tokhyg::rules::Severity;
 use tokhyg::suppress::fingerprint;
@@ -93,6 +93,7 @@ fn finding(rule: &str, path: &str, line: usize, secret: &str, with_commit: bool)
         occurrences: with_commit.then_some(2),
         fingerprint: fingerprint(rule, secret.as_bytes()),
         secret: secret.to_owned(),
+        related: Vec::new(),
     }
 }
 
@@ -148,6 +149,22 @@ fn representative() -> Vec<Finding> {
             "$2b$12$1XIT0XJX7HKPxeC4Yapv6sp4LKvpWoP83ROGAzdPLq9usOuFrr3t8",
             false,
         ),
+        Finding {
+            related: vec![RelatedPart {
+                rule_id: "aws-access-key-id".to_owned(),
+                title: "AWS access key id".to_owned(),
+                line: 6,
+                column: 19,
+                column_utf16: 19,
+            }],
+            ..finding(
+                "aws-secret-access-key",
+                "deploy/credentials",
+                7,
+                "Zr2Lm4Xp8Tn1Vb6Yc3Hd5Gf0JsAeUoQ7mZ2kR9vT",
+                false,
+            )
+        },
     ]
 }
 
@@ -335,7 +352,16 @@ fn sarif_carries_what_github_code_scanning_uses() {
             Some(commit) => assert_eq!(result["properties"]["commit"]["id"], commit.id.as_str()),
             None => assert!(result.get("properties").is_none()),
         }
+        let related = result["relatedLocations"].as_array();
+        assert_eq!(related.map_or(0, Vec::len), finding.related.len());
+        for (location, part) in related.into_iter().flatten().zip(&finding.related) {
+            let region = &location["physicalLocation"]["region"];
+            assert_eq!(region["startLine"], part.line);
+            assert_eq!(region["startColumn"], part.column_utf16);
+            assert_eq!(location["message"]["text"], part.title.as_str());
+        }
     }
+    assert!(findings.iter().any(|f| !f.related.is_empty()));
     let uri_of = |i: usize| {
         results[i]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()

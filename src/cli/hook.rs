@@ -322,6 +322,7 @@ mod tests {
             occurrences: None,
             fingerprint: "0123456789abcdef0123456789abcdef".to_owned(),
             secret: "ghp_0123456789abcdefghijABCDEFGHIJ0zNvy2".to_owned(),
+            related: Vec::new(),
         };
         let text = blocked_commit_advice(std::slice::from_ref(&finding));
         assert!(text.contains("add 1 secret (listed above)"), "{text}");

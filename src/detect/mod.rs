@@ -350,6 +350,10 @@ fn passes(check: ValueCheck, secret: &[u8]) -> bool {
 
 /// Specificity of a rule (higher wins when matches overlap).
 fn rank(rule: &Rule) -> u8 {
+    if rule.part {
+        // A part is not a finding on its own: it never hides one.
+        return 0;
+    }
     match &rule.kind {
         RuleKind::Token(format) if format.checksum.is_some() => 4,
         RuleKind::Token(_) => 3,

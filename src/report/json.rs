@@ -1,6 +1,7 @@
 //! JSON and JSON Lines reports: one object per finding with the fields of the output contract
 //! (`rule`, `title`, `provider`, `category`, `severity`, `path`, `line`, `column`, `commit`,
-//! `occurrences`, `fingerprint`, `secret`, `remediation`), in that key order; `provider` is null
+//! `occurrences`, `fingerprint`, `secret`, `remediation`, `related`: the other parts of a
+//! multi-part credential, `{rule, title, line, column}`), in that key order; `provider` is null
 //! for generic rules; `commit` and `occurrences` are null outside history
 //! scans. JSON is a pretty-printed array (`[]` when nothing was
 //! found); JSON Lines is one compact object per line (nothing when nothing was found).
@@ -29,6 +30,16 @@ struct Record<'a> {
     fingerprint: &'a str,
     secret: Cow<'a, str>,
     remediation: &'a str,
+    related: Vec<RelatedRecord<'a>>,
+}
+
+/// Another part of the credential, as JSON shows it.
+#[derive(Serialize)]
+struct RelatedRecord<'a> {
+    rule: &'a str,
+    title: &'a str,
+    line: usize,
+    column: usize,
 }
 
 impl<'a> Record<'a> {
@@ -47,6 +58,16 @@ impl<'a> Record<'a> {
             fingerprint: &finding.fingerprint,
             secret: displayed_secret(&finding.secret, options.show_secrets),
             remediation: remediation(finding),
+            related: finding
+                .related
+                .iter()
+                .map(|part| RelatedRecord {
+                    rule: &part.rule_id,
+                    title: &part.title,
+                    line: part.line,
+                    column: part.column,
+                })
+                .collect(),
         }
     }
 }
@@ -99,7 +120,7 @@ mod tests {
                 r#""provider":"GitHub","category":"vcs-ci","severity":"high","#,
                 r#""path":"config/dev.env","line":3,"column":14,"commit":null,"occurrences":null,"#,
                 r#""fingerprint":"{}","secret":"ghp_…","#,
-                r#""remediation":"Revoke it in the GitHub token settings, then rotate."}}"#,
+                r#""remediation":"Revoke it in the GitHub token settings, then rotate.","related":[]}}"#,
                 "\n",
                 r#"{{"rule":"generic-password","title":"Password assigned in code","#,
                 r#""provider":null,"category":"generic","severity":"high","#,
@@ -107,7 +128,7 @@ mod tests {
                 r#""commit":{{"id":"0123456789abcdef0123456789abcdef01234567","#,
                 r#""author":"Ada Lovelace","email":"ada@example.com","date":"2024-05-01T12:00:00Z"}},"occurrences":3,"#,
                 r#""fingerprint":"{}","secret":"h…","#,
-                r#""remediation":"Revoke this secret and rotate it, then remove it from the code and from git history."}}"#,
+                r#""remediation":"Revoke this secret and rotate it, then remove it from the code and from git history.","related":[]}}"#,
                 "\n"
             ),
             findings[0].fingerprint, findings[1].fingerprint
@@ -134,6 +155,7 @@ mod tests {
             let mut expected = vec![
                 "category",
                 "provider",
+                "related",
                 "severity",
                 "column",
                 "commit",

@@ -127,6 +127,7 @@ pub(crate) mod tests {
             occurrences: None,
             fingerprint: fingerprint("github-pat-classic", secret.as_bytes()),
             secret: secret.to_owned(),
+            related: Vec::new(),
         };
         let password = Finding {
             rule_id: "generic-password".to_owned(),
@@ -148,6 +149,7 @@ pub(crate) mod tests {
             occurrences: Some(3),
             fingerprint: fingerprint("generic-password", b"hunter2ab"),
             secret: "hunter2ab".to_owned(),
+            related: Vec::new(),
         };
         vec![
             pat(

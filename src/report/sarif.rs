@@ -133,6 +133,8 @@ struct SarifResult<'a> {
     level: &'static str,
     message: Text<'a>,
     locations: [Location; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
     partial_fingerprints: BTreeMap<&'static str, &'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<ResultProperties<'a>>,
@@ -142,6 +144,15 @@ struct SarifResult<'a> {
 #[serde(rename_all = "camelCase")]
 struct Location {
     physical_location: PhysicalLocation,
+}
+
+/// Another part of the credential (SARIF `relatedLocations`), in the result's file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: Text<'a>,
 }
 
 #[derive(Serialize)]
@@ -293,22 +304,37 @@ fn result_of<'a>(
         level: sarif_severity(finding.severity).1,
         message: Text::owned(message),
         locations: [Location {
-            physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation {
-                    uri: encode_path(&finding.path),
-                    uri_base_id: SRCROOT,
-                },
-                region: Region {
-                    start_line: finding.line.max(1),
-                    start_column: finding.column_utf16.max(1),
-                },
-            },
+            physical_location: physical_location(finding, finding.line, finding.column_utf16),
         }],
+        related_locations: finding
+            .related
+            .iter()
+            .enumerate()
+            .map(|(index, part)| RelatedLocation {
+                id: index + 1,
+                physical_location: physical_location(finding, part.line, part.column_utf16),
+                message: Text::borrowed(&part.title),
+            })
+            .collect(),
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, finding.fingerprint.as_str())]),
         properties: finding.commit.as_ref().map(|commit| ResultProperties {
             commit,
             occurrences: finding.occurrences,
         }),
+    }
+}
+
+/// A place in the finding's file: 1-based line and UTF-16 column.
+fn physical_location(finding: &Finding, line: usize, column_utf16: usize) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: encode_path(&finding.path),
+            uri_base_id: SRCROOT,
+        },
+        region: Region {
+            start_line: line.max(1),
+            start_column: column_utf16.max(1),
+        },
     }
 }
 

@@ -10,7 +10,8 @@
 //! 1 secret found in 1 file
 //! ```
 //!
-//! The `commit` line appears for history findings only, the `also` line for history findings
+//! A `with` line names each other part of a multi-part credential found beside the secret (the
+//! access key id of an AWS secret key). The `commit` line appears for history findings only, the `also` line for history findings
 //! whose secret other places hold too (saying whether this report lists them). The summary
 //! counts secrets (fingerprints) and, when a secret is listed at several places, the places. Nothing at all is written when there
 //! are no findings, so `tokhyg scan > out` leaves `out` empty on a clean tree (the command may
@@ -66,6 +67,15 @@ fn write_finding(
     )?;
     let secret = displayed_secret(&finding.secret, options.show_secrets);
     writeln!(out, "    secret  {}", printable(&secret))?;
+    for part in &finding.related {
+        writeln!(
+            out,
+            "    with    {} at {}:{}",
+            printable(&part.title),
+            part.line,
+            part.column
+        )?;
+    }
     if let Some(commit) = &finding.commit {
         let short: String = commit.id.chars().take(SHORT_ID).collect();
         writeln!(

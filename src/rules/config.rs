@@ -145,7 +145,7 @@ impl Config {
         let mut set = RuleSet::builtin()?;
         set.extend(self.rules.clone())
             .context("a rule of the config has the id of a built-in rule; rename it or disable the built-in one")?;
-        set.check_supersedes()?;
+        set.check_references()?;
         set.disable(&self.disable)?;
         set.disable_categories(&self.disable_categories)?;
         Ok(set)

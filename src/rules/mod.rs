@@ -35,6 +35,12 @@ pub struct Rule {
     /// How grave a finding is: a live credential is `high`; a password hash, which must be
     /// cracked before use, `low`.
     pub severity: Severity,
+    /// The rules that find the other parts of this rule's credential (an access key id beside a
+    /// secret key): a part within `lines` lines is reported with the finding, not on its own.
+    pub pairs: Option<Pairs>,
+    /// The rule finds a part of a credential that is not a secret alone (an application id):
+    /// its matches are reported only with a finding of a rule that `pairs` with it.
+    pub part: bool,
     /// Ids of broader rules this one is more specific than: where a match of this rule
     /// overlaps one of theirs, this rule's is reported (a Clerk key over Stripe's `sk_live_`).
     pub supersedes: Vec<String>,
@@ -49,6 +55,15 @@ pub struct Rule {
     pub negative_examples: Vec<String>,
     /// The file the rule came from (`rules/cloud.yaml`, `.tokhyg.yaml`), for messages.
     pub origin: String,
+}
+
+/// `pairs:` of a rule: which rules find the other parts of its credential, and how near.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pairs {
+    /// Ids of the rules finding the other parts.
+    pub with: Vec<String>,
+    /// How many lines above or below the finding a part may stand.
+    pub lines: usize,
 }
 
 /// How grave a finding of a rule is (`severity:` in the schema; `high` unless a rule says).
@@ -189,7 +204,7 @@ impl RuleSet {
         for (origin, text) in builtin::BUILTIN_RULE_FILES {
             set.extend(RuleSet::from_builtin_file(text, origin)?)?;
         }
-        set.check_supersedes()?;
+        set.check_references()?;
         Ok(set)
     }
 
@@ -267,21 +282,22 @@ impl RuleSet {
         Ok(())
     }
 
-    /// Checks that every id a rule `supersedes` names a rule of the set (a typo would silently
-    /// leave the broader rule winning).
-    pub fn check_supersedes(&self) -> anyhow::Result<()> {
+    /// Checks that every id a rule `supersedes` or `pairs` with names a rule of the set (a typo
+    /// would silently leave the broader rule winning, or the parts apart).
+    pub fn check_references(&self) -> anyhow::Result<()> {
         let known: HashSet<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
         for rule in &self.rules {
-            if let Some(unknown) = rule
-                .supersedes
-                .iter()
-                .find(|id| !known.contains(id.as_str()))
-            {
-                bail!(
-                    "{}: rule `{}` supersedes `{unknown}`, which is not a rule (`tokhyg rules list` shows the ids)",
-                    rule.origin,
-                    rule.id
-                );
+            let superseded = rule.supersedes.iter().map(|id| ("supersedes", id));
+            let paired = rule.pairs.iter().flat_map(|p| p.with.iter());
+            let named = superseded.chain(paired.map(|id| ("pairs with", id)));
+            for (how, id) in named {
+                if !known.contains(id.as_str()) {
+                    bail!(
+                        "{}: rule `{}` {how} `{id}`, which is not a rule (`tokhyg rules list` shows the ids)",
+                        rule.origin,
+                        rule.id
+                    );
+                }
             }
         }
         Ok(())
@@ -406,15 +422,21 @@ rules:
     fn supersedes_must_name_rules_of_the_set() {
         let yaml = "rules:\n  - {id: a, title: A, supersedes: [b], token: {prefix: a_, alphabet: hex, length: 20}}\n";
         let set = RuleSet::from_yaml(yaml, "a.yaml").unwrap();
-        let error = set.check_supersedes().unwrap_err().to_string();
+        let error = set.check_references().unwrap_err().to_string();
         assert!(error.contains("supersedes `b`"), "{error}");
         let both = format!(
             "{yaml}  - {{id: b, title: B, token: {{prefix: b_, alphabet: hex, length: 20}}}}\n"
         );
         RuleSet::from_yaml(&both, "a.yaml")
             .unwrap()
-            .check_supersedes()
+            .check_references()
             .unwrap();
+        let pairs = "rules:\n  - {id: a, title: A, pairs: {with: [c], lines: 2}, token: {prefix: a_, alphabet: hex, length: 20}}\n";
+        let error = RuleSet::from_yaml(pairs, "a.yaml")
+            .unwrap()
+            .check_references()
+            .unwrap_err();
+        assert!(error.to_string().contains("pairs with `c`"), "{error}");
         let own = "rules:\n  - {id: a, title: A, supersedes: [a], token: {prefix: a_, alphabet: hex, length: 20}}\n";
         assert!(RuleSet::from_yaml(own, "a.yaml").is_err());
     }

@@ -2,7 +2,7 @@
 //! names the file and the rule, and says what the schema expects.
 
 use super::context::{MAX_NEAR_LINES, context_pattern};
-use super::{PathRule, PatternRule, Rule, RuleKind, RunPrefilter, Severity, ValueCheck};
+use super::{Pairs, PathRule, PatternRule, Rule, RuleKind, RunPrefilter, Severity, ValueCheck};
 use crate::token::alphabet::Alphabet;
 use crate::token::checksum::Checksum;
 use crate::token::format::TokenFormat;
@@ -31,6 +31,9 @@ pub(crate) struct RawRule {
     severity: Option<String>,
     remediation: Option<String>,
     supersedes: Option<Vec<String>>,
+    pairs: Option<RawPairs>,
+    #[serde(default)]
+    part: bool,
     token: Option<RawToken>,
     keywords: Option<Vec<String>>,
     pattern: Option<String>,
@@ -50,6 +53,17 @@ pub(crate) struct RawRule {
     #[serde(default)]
     negative_examples: Vec<String>,
 }
+
+/// The `pairs:` mapping: the rules whose matches are other parts of the same credential.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPairs {
+    with: Vec<String>,
+    lines: usize,
+}
+
+/// Farthest apart, in lines, two parts of one credential are joined.
+const MAX_PAIR_LINES: usize = 20;
 
 /// The `token:` mapping of a token rule.
 #[derive(Debug, Deserialize)]
@@ -169,6 +183,10 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
     {
         bail!("`supersedes` lists `{bad}`: it takes the ids of other rules (kebab-case)");
     }
+    let pairs = raw.pairs.clone().map(validated_pairs).transpose()?;
+    if raw.part && pairs.is_some() {
+        bail!("a `part` rule takes no `pairs`: the rules it is a part of name it in theirs");
+    }
     if let Some(provider) = &raw.provider
         && (provider.contains('\n') || provider.trim().is_empty())
     {
@@ -273,6 +291,8 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
         remediation: raw.remediation.map(|r| r.trim().to_string()),
         severity,
         supersedes,
+        pairs,
+        part: raw.part,
         kind,
         keywords,
         examples: raw.examples,
@@ -430,6 +450,22 @@ fn run_prefilter(run: RawRun, checksum: Option<Checksum>) -> anyhow::Result<RunP
     })
 }
 
+fn validated_pairs(raw: RawPairs) -> anyhow::Result<Pairs> {
+    if raw.with.is_empty() || raw.with.iter().any(|id| !is_kebab_case(id)) {
+        bail!("`pairs: with:` lists the ids (kebab-case) of the rules that find the other parts");
+    }
+    if raw.lines > MAX_PAIR_LINES {
+        bail!(
+            "`pairs: lines:` is at most {MAX_PAIR_LINES}, not {}",
+            raw.lines
+        );
+    }
+    Ok(Pairs {
+        with: raw.with,
+        lines: raw.lines,
+    })
+}
+
 fn parse_severity(name: &str) -> anyhow::Result<Severity> {
     match Severity::ALL.iter().find(|(known, _)| *known == name) {
         Some((_, severity)) => Ok(*severity),
@@ -548,6 +584,18 @@ mod tests {
             (
                 "rules:\n  - {id: a, title: T, run: {alphabet: hex, min_length: 20}, token: {prefix: p_, alphabet: hex, length: 8}}\n",
                 "belongs to pattern rules",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, pairs: {with: [], lines: 3}, token: {prefix: p_, alphabet: hex, length: 8}}\n",
+                "`pairs: with:` lists the ids",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, pairs: {with: [b], lines: 50}, token: {prefix: p_, alphabet: hex, length: 8}}\n",
+                "`pairs: lines:` is at most 20",
+            ),
+            (
+                "rules:\n  - {id: a, title: T, part: true, pairs: {with: [b], lines: 2}, token: {prefix: p_, alphabet: hex, length: 8}}\n",
+                "a `part` rule takes no `pairs`",
             ),
             (
                 "rules:\n  - {id: a, title: T, severity: critical, token: {prefix: p_, alphabet: hex, length: 8}}\n",
