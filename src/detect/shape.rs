@@ -205,7 +205,10 @@ pub(crate) fn within_one_line(hir: &Hir) -> bool {
     let HirKind::Concat(subs) = hir.kind() else {
         return false;
     };
-    let edge_ok = |sub: &Hir| !can_match_newline(sub) || sub.properties().maximum_len() <= Some(1);
+    // `None` (unbounded) must not count as short: `Option`'s order puts it below `Some(1)`.
+    let edge_ok = |sub: &Hir| {
+        !can_match_newline(sub) || matches!(sub.properties().maximum_len(), Some(len) if len <= 1)
+    };
     match subs.as_slice() {
         [] => true,
         [only] => edge_ok(only),
@@ -320,6 +323,9 @@ mod tests {
             r"-----BEGIN[^-]+-----[A-Za-z0-9+/=\n]+",
             r"(?s)key.{0,20}value",
             r"(?:^|[^0-9A-Za-z])\n?(x)",
+            // An unbounded first or last part that can hold a line feed spans lines.
+            r"(?i)(?:key|hubspot[^\n]*\n[ \t]*key)[ \t]*=[ \t]*(\w+)",
+            r"(?i)key[ \t]*=[ \t]*(\w+)\s*",
         ] {
             assert!(!within_one_line(&hir(pattern)), "{pattern}");
         }

@@ -398,3 +398,24 @@ fn line_length_is_measured_without_scanning_whole_lines() {
     assert!(line_longer_than(text, 20, 15));
     assert!(!line_longer_than(text, 20, 16));
 }
+
+#[test]
+fn context_rules_find_values_on_their_line_and_below_their_provider_in_the_matcher() {
+    let rules = r#"
+rules:
+  - id: hubspot-key
+    title: HubSpot key
+    keywords: [hubspot]
+    value: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+    near_lines: 2
+"#;
+    let m = Matcher::new(RuleSet::from_yaml(rules, "fixture.yaml").unwrap());
+    let key = "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b";
+    let same_line = format!("x = 1\nHUBSPOT_API_KEY={key}\n");
+    assert_eq!(found(&m, same_line.as_bytes()), [pair("hubspot-key", key)]);
+    // The match spans lines: the rule must not be run on the keyword's line only.
+    let below = format!("hubspot:\n  portal: 1234\n  api_key: {key}\n");
+    assert_eq!(found(&m, below.as_bytes()), [pair("hubspot-key", key)]);
+    let too_far = format!("hubspot:\n  a: 1\n  b: 2\n  api_key: {key}\n");
+    assert!(found(&m, too_far.as_bytes()).is_empty());
+}

@@ -4,10 +4,12 @@
 //! The schema turns the two into one regex, the same for every such rule, so that all of them
 //! read assignments alike:
 //!
-//! - on one line, the provider's name inside the name the value is assigned to, in any syntax:
-//!   `HUBSPOT_API_KEY=...`, `hubspot.apiKey: '...'`, `"x-hubspot-key": "..."`,
-//!   `config['hubspot_token'] = ...`, `setenv("HUBSPOT_KEY", "...")`, `$hubspotKey => '...'`,
-//!   `hubspot: { key: "..." }`;
+//! - on one line, the provider's name inside the name the value is assigned to, a name that
+//!   also says secret (`key`, `token`, `secret`, `password`, `auth`, `credential`, `sig`, before
+//!   or after the provider's name), in any syntax: `HUBSPOT_API_KEY=...`, `API_KEY_HUBSPOT=...`,
+//!   `hubspot.apiKey: '...'`, `"x-hubspot-key": "..."`, `config['hubspot_token'] = ...`,
+//!   `setenv("HUBSPOT_KEY", "...")`, `$hubspotKey => '...'`, `hubspot: { key: "..." }` (but not
+//!   `hubspot_portal_id = ...`: an id is no secret);
 //! - with `near_lines: N`, also the provider's name on one of the N lines above an assignment
 //!   whose own name says secret (`key`, `token`, `secret`, `password`, ...), with no blank line
 //!   between them: the same YAML map, JSON object or `.env` group.
@@ -17,13 +19,12 @@
 /// How many lines above an assignment its provider's name may stand, at most.
 pub const MAX_NEAR_LINES: usize = 5;
 
-/// Characters of the rest of a name around a provider keyword (`_API_KEY`, `.apiKey`).
-const NAME_TAIL: &str = r"[\w.\-]{0,40}";
+/// A word that says a name holds a secret.
+const SECRET_WORD: &str = "(?:key|token|secret|passw|pwd|auth|credential|sig)";
 
-/// What may stand between a name and its value on one line: closing quotes or brackets, an
-/// assignment operator (`=`, `:`, `:=`, `=>`, or the `,` of a call's arguments), and the opening
-/// of a nested map whose own key holds the value (`hubspot: { key: "..." }`).
-const SEPARATOR: &str = r#"["'\]\)]{0,2}[ \t]*(?:=>|:=|[:=,])[ \t]*(?:\{[ \t]*["']?[\w.\-]{1,40}["']?[ \t]*[:=][ \t]*)?"#;
+/// An assignment operator (`=`, `:`, `:=`, `=>`, or the `,` of a call's arguments) after the
+/// closing quotes or brackets of a name.
+const OPERATOR: &str = r#"["'\]\)]{0,2}[ \t]*(?:=>|:=|[:=,])[ \t]*"#;
 
 /// A line that holds something (no blank line inside a block), at most 200 characters.
 const BLOCK_LINE: &str = r"[ \t]*\S[^\n]{0,199}\n";
@@ -39,20 +40,22 @@ const VALUE_END: &str = r"(?:[^0-9A-Za-z_\-+/]|$)";
 /// or, with `near_lines` above 0, on one of the `near_lines` lines below; group 1 is the value.
 pub fn context_pattern(keywords: &[String], value: &str, near_lines: usize) -> String {
     let names: Vec<String> = keywords.iter().map(|k| regex_syntax::escape(k)).collect();
-    let same_line = format!("{NAME_TAIL}{SEPARATOR}");
+    let provider = format!("(?:{})", names.join("|"));
+    let tail = r"[\w.\-]{0,40}";
+    // The secret word after the provider's name, before it, or in a nested map's key.
+    let named = format!(
+        r#"(?:{provider}{tail}?{SECRET_WORD}{tail}{OPERATOR}|{SECRET_WORD}{tail}?{provider}{tail}{OPERATOR}|{provider}{tail}{OPERATOR}\{{[ \t]*["']?{tail}?{SECRET_WORD}{tail}{OPERATOR})"#
+    );
     let assignment = if near_lines == 0 {
-        same_line
+        named
     } else {
         let above = format!(
-            r"[^\n]{{0,200}}\n(?:{BLOCK_LINE}){{0,{}}}{SECRET_NAME}",
+            r"{provider}[^\n]{{0,200}}\n(?:{BLOCK_LINE}){{0,{}}}{SECRET_NAME}",
             near_lines - 1
         );
-        format!("(?:{same_line}|{above})")
+        format!("(?:{named}|{above})")
     };
-    format!(
-        r#"(?i)(?:{})(?:{assignment})["'`]?(?-i:({value})){VALUE_END}"#,
-        names.join("|")
-    )
+    format!(r#"(?i){assignment}["'`]?(?-i:({value})){VALUE_END}"#)
 }
 
 #[cfg(test)]
@@ -62,9 +65,15 @@ mod tests {
     const UUID: &str = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     const SECRET: &str = "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b";
 
+    /// The value the pattern captures in `text`, the regex built as the matcher builds it
+    /// (bytes, ASCII classes).
     fn secret_of(pattern: &str, text: &str) -> Option<String> {
-        let regex = regex::Regex::new(pattern).expect("a valid regex");
-        regex.captures(text).map(|c| c[1].to_string())
+        let regex = regex::bytes::RegexBuilder::new(pattern)
+            .unicode(false)
+            .build()
+            .expect("a valid regex");
+        let captures = regex.captures(text.as_bytes())?;
+        Some(String::from_utf8_lossy(&captures[1]).into_owned())
     }
 
     fn hubspot(near_lines: usize) -> String {
@@ -83,6 +92,8 @@ mod tests {
             "os.setenv(\"HUBSPOT_KEY\", \"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\")",
             "'hubspotKey' => '3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b',",
             "hubspot: { key: \"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\" }",
+            "API_KEY_HUBSPOT=3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
+            "hubspot.auth.token = '3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b'",
             "const hubspotKey := \"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\"",
         ] {
             assert_eq!(secret_of(&pattern, line).as_deref(), Some(SECRET), "{line}");
@@ -98,6 +109,9 @@ mod tests {
             "HUBSPOT_API_KEY=3F2B8C1E-9D4A-4E7B-A6C5-0B1D2E3F4A5B",
             "hubspot docs: 3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b is a portal id",
             "HUBSPOT_API_KEY=",
+            "hubspot_portal_id = \"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\"",
+            "HUBSPOT=3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
+            "hubspot: { portal: \"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\" }",
         ] {
             assert_eq!(secret_of(&pattern, line), None, "{line}");
         }
