@@ -112,9 +112,21 @@ impl Scanner {
     /// Findings of the content rules in `content`, without path rules or `allow_paths`.
     pub fn content_findings(&self, origin: &Origin, content: Content<'_>) -> io::Result<BlobScan> {
         let mut found = Vec::new();
+        // The allow verdict of the last line text judged: a long line with many matches is
+        // searched for the marker once, not once per match.
+        let mut judged: Option<(u64, usize, bool)> = None;
         let outcome = {
             let on_match = |m: window::Located<'_>| {
-                if !has_allow_comment(m.line_text) {
+                let line = (m.line_text_offset, m.line_text.len());
+                let allowed = match judged {
+                    Some((offset, len, allowed)) if (offset, len) == line => allowed,
+                    _ => {
+                        let allowed = has_allow_comment(m.line_text);
+                        judged = Some((line.0, line.1, allowed));
+                        allowed
+                    }
+                };
+                if !allowed {
                     let at = Place {
                         line: m.line,
                         column: m.column,

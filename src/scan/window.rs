@@ -73,6 +73,9 @@ pub struct Located<'w> {
     /// The line holding the secret's first byte, without its newline. A line longer than the
     /// window context may be cut at the window's edges.
     pub line_text: &'w [u8],
+    /// Stream offset of `line_text`'s first byte: with its length, it tells whether two matches
+    /// were given the same line text (a caller can then judge the line once).
+    pub line_text_offset: u64,
 }
 
 /// What one stream scan saw.
@@ -169,6 +172,7 @@ where
         } else {
             window_end - context
         };
+        let mut cursor = LineCursor::default();
         for span in find(&buf) {
             let start = base + span.start as u64;
             let end = base + span.end as u64;
@@ -184,12 +188,12 @@ where
             lines.advance(&buf, base, start);
             let line_from = lines.line_start.max(base);
             let line_begin = (line_from - base) as usize;
-            let line_end = memchr(b'\n', &buf[span.start..]).map_or(buf.len(), |i| span.start + i);
+            let line_end = cursor.line_end(&buf, span.start);
             let column = (start - lines.line_start + 1) as usize;
             // The line's start may lie before the window on a very long line: then the bytes
             // before the secret are not all here, and the byte column is the best answer.
             let column_utf16 = if line_from == lines.line_start {
-                utf16_len(&buf[line_begin..span.start]) + 1
+                cursor.utf16_column(&buf, line_begin, span.start)
             } else {
                 column
             };
@@ -200,6 +204,7 @@ where
                 column_utf16,
                 secret: &buf[span.start..span.end.min(buf.len())],
                 line_text: trim_cr(&buf[line_begin..line_end]),
+                line_text_offset: line_from,
             });
             if end > emit_to {
                 reported_tail.push((span.rule, start, end));
@@ -215,6 +220,70 @@ where
         base += keep_from as u64;
         emit_from = emit_to;
     }
+}
+
+/// Line ends and UTF-16 columns of the matches of one window, found incrementally: matches come
+/// sorted by start, so each byte of a line is read about once however many matches it holds
+/// (a minified line of a hundred thousand secrets would otherwise be re-read for each).
+#[derive(Debug, Default)]
+struct LineCursor {
+    /// The last position asked for a line end, and that end (window indices).
+    last_end: Option<(usize, usize)>,
+    /// Window index of the first byte of the line UTF-16 units are being counted on.
+    line_begin: usize,
+    /// A position of that line where counting can resume (no UTF-8 sequence straddles it).
+    counted_to: usize,
+    /// UTF-16 units of the bytes from `line_begin` to `counted_to`.
+    units: usize,
+}
+
+impl LineCursor {
+    /// Index of the first `\n` at or after `at` in `buf`, or `buf.len()`.
+    fn line_end(&mut self, buf: &[u8], at: usize) -> usize {
+        if let Some((from, end)) = self.last_end
+            && from <= at
+            && at <= end
+        {
+            return end; // no line feed between `from` and `at`: the same line, the same end
+        }
+        let end = memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i);
+        self.last_end = Some((at, end));
+        end
+    }
+
+    /// 1-based UTF-16 column of `at` on the line starting at `line_begin` (see
+    /// [`Located::column_utf16`]).
+    fn utf16_column(&mut self, buf: &[u8], line_begin: usize, at: usize) -> usize {
+        if line_begin != self.line_begin || at < self.counted_to {
+            self.line_begin = line_begin;
+            self.counted_to = line_begin;
+            self.units = 0;
+        }
+        let split = clean_split_before(buf, self.counted_to, at);
+        self.units += utf16_len(&buf[self.counted_to..split]);
+        self.counted_to = split;
+        self.units + utf16_len(&buf[split..at]) + 1
+    }
+}
+
+/// The last position in `from..=at` where `buf` can be cut without changing how its lossy UTF-8
+/// decoding counts (`from` is assumed to be one): a byte that is not a continuation byte starts
+/// a new unit whatever precedes it, and so does any byte with no lead byte in the three before
+/// it (no sequence is longer than four). One of `at - 3 ..= at` is always such a position.
+fn clean_split_before(buf: &[u8], from: usize, at: usize) -> usize {
+    let is_continuation = |b: u8| (0x80..0xC0).contains(&b);
+    let clean = |q: usize| {
+        q == from
+            || buf.get(q).is_none_or(|&b| !is_continuation(b))
+            || buf[q.saturating_sub(3).max(from)..q]
+                .iter()
+                .all(|&b| b < 0xC0)
+    };
+    (from..=at)
+        .rev()
+        .take(4)
+        .find(|&q| clean(q))
+        .unwrap_or(from)
 }
 
 /// A window buffer that goes back to its thread when dropped, for the next stream: a scan of
@@ -387,6 +456,91 @@ mod tests {
         })
         .unwrap();
         assert_eq!(cut, [(601, 601)]);
+    }
+
+    /// Line, byte column and UTF-16 column of every `needle` in `data`, each computed from the
+    /// whole prefix of its line.
+    fn reference_utf16(data: &[u8], needle: &[u8]) -> Vec<(usize, usize, usize)> {
+        memchr::memmem::find_iter(data, needle)
+            .map(|start| {
+                let before = &data[..start];
+                let line = memchr_iter(b'\n', before).count() + 1;
+                let line_start = memrchr(b'\n', before).map_or(0, |i| i + 1);
+                let units = String::from_utf8_lossy(&data[line_start..start])
+                    .encode_utf16()
+                    .count();
+                (line, start - line_start + 1, units + 1)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn many_matches_on_one_long_line_get_exact_lines_and_columns() {
+        // Thousands of matches on one line, separated by ASCII, multi-byte characters, lone
+        // continuation bytes and truncated sequences: the columns are counted incrementally
+        // along the line and must equal a full recount.
+        let pieces: [&[u8]; 8] = [
+            b" ",
+            "é".as_bytes(),
+            "😀".as_bytes(),
+            b"\x80\x80\x80\x80",
+            b"\xe2\x82",
+            b"\xf0\x9f",
+            b"\xc3",
+            b"x=",
+        ];
+        let mut data = b"first line\n".to_vec();
+        for i in 0..6000usize {
+            data.extend_from_slice(pieces[i % pieces.len()]);
+            data.extend_from_slice(pieces[(i / 8) % pieces.len()]);
+            data.extend_from_slice(b"\x80SECRET");
+        }
+        data.extend_from_slice("\nlast é SECRET ".as_bytes());
+        data.extend_from_slice(b"\x80SECRET\n");
+        // `SECRET` starts after a continuation byte; `\x80SECRET` starts with one, which
+        // completes a sequence begun before it (`\xe2\x82` + `\x80` is `€`) or stands alone.
+        let needles: [&'static [u8]; 2] = [b"SECRET", b"\x80SECRET"];
+        for needle in needles {
+            let want = reference_utf16(&data, needle);
+            assert!(want.len() > 6000);
+            let mut got = Vec::new();
+            scan_stream(
+                data.as_slice(),
+                None,
+                Windowing::DEFAULT,
+                literal(needle),
+                |m| got.push((m.line, m.column, m.column_utf16)),
+            )
+            .unwrap();
+            assert_eq!(got, want, "{}", String::from_utf8_lossy(needle));
+            // In small windows the line is cut: lines and byte columns stay exact.
+            let bytes_only: Vec<(usize, usize)> = want.iter().map(|m| (m.0, m.1)).collect();
+            for (chunk, overlap) in [(100, 64), (4096, 256)] {
+                let mut got = Vec::new();
+                let windowing = Windowing { chunk, overlap };
+                scan_stream(data.as_slice(), None, windowing, literal(needle), |m| {
+                    got.push((m.line, m.column))
+                })
+                .unwrap();
+                assert_eq!(got, bytes_only, "chunk {chunk} overlap {overlap}");
+            }
+        }
+    }
+
+    #[test]
+    fn matches_on_one_line_share_its_text_and_offset() {
+        let data = b"a\nx SECRET y SECRET z\nSECRET\n";
+        let mut got = Vec::new();
+        scan_stream(
+            &data[..],
+            None,
+            Windowing::DEFAULT,
+            literal(b"SECRET"),
+            |m| got.push((m.line_text.to_vec(), m.line_text_offset)),
+        )
+        .unwrap();
+        let line2 = (b"x SECRET y SECRET z".to_vec(), 2);
+        assert_eq!(got, [line2.clone(), line2, (b"SECRET".to_vec(), 22)]);
     }
 
     #[test]
