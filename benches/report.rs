@@ -91,6 +91,7 @@ fn findings(count: usize) -> Vec<Finding> {
                 occurrences: (i % 2 == 0).then_some(1 + i % 3),
                 fingerprint: fingerprint("rule", secret.as_bytes()),
                 secret,
+                public_prefix: 4,
                 related: Vec::new(),
             }
         })

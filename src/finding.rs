@@ -69,6 +69,9 @@ pub struct Finding {
     pub fingerprint: String,
     /// The raw secret. Never print it without redaction unless the user asked.
     pub secret: String,
+    /// How many leading bytes of `secret` are its provider's public prefix (`ghp_`), which
+    /// redaction shows whole (see [`crate::rules::Rule::public_prefix_len`]); 0 for none.
+    pub public_prefix: usize,
     /// The other parts of the credential found near it (rules with `pairs:`), nearest first.
     pub related: Vec<RelatedPart>,
 }

@@ -162,8 +162,9 @@ impl Scanner {
         })
     }
 
-    fn finding(&self, rule: usize, origin: &Origin, at: Place, secret: &[u8]) -> Finding {
+    fn finding(&self, rule: usize, origin: &Origin, at: Place, raw: &[u8]) -> Finding {
         let rule = &self.matcher.rules().rules()[rule];
+        let secret = String::from_utf8_lossy(raw).into_owned();
         Finding {
             rule_id: rule.id.clone(),
             title: rule.title.clone(),
@@ -177,8 +178,9 @@ impl Scanner {
             column_utf16: at.column_utf16,
             commit: origin.commit.clone(),
             occurrences: None,
-            fingerprint: fingerprint(&rule.id, secret),
-            secret: String::from_utf8_lossy(secret).into_owned(),
+            fingerprint: fingerprint(&rule.id, raw),
+            public_prefix: rule.public_prefix_len(&secret),
+            secret,
             related: Vec::new(),
         }
     }

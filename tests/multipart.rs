@@ -75,9 +75,12 @@ fn near_parts_are_one_finding_with_their_places_in_json_text_and_sarif() {
     );
 
     let (_, text) = scan(dir.path(), "text");
-    assert!(text.contains("    with    Acme key id at 2:10\n"), "{text}");
     assert!(
-        text.contains("    with    Acme application id at 3:15\n"),
+        text.contains("    with         Acme key id at 2:10\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    with         Acme application id at 3:15\n"),
         "{text}"
     );
 

@@ -16,6 +16,7 @@ const CONFIG: &str = r#"
 rules:
   - id: report-test-key
     title: Report test key
+    provider: Report
     remediation: Rotate the report test key.
     token: {prefix: rpt_, alphabet: base62, length: 30, checksum: crc32-base62}
 "#;
@@ -71,20 +72,64 @@ fn text_report_is_exact_and_uncolored_in_a_pipe() {
     let dir = project();
     let run = scan(dir.path(), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let expected = "\
+    let fingerprint =
+        |n: usize| tokhyg::suppress::fingerprint("report-test-key", key(n).as_bytes());
+    let expected = format!(
+        "\
 app.env:2:5  report-test-key  Report test key
-    secret  rpt_…
-    fix     Rotate the report test key.
+    secret       rpt_k7Qw…
+    fingerprint  {}
+    fix          Rotate the report test key.
 
 my dir/ü.txt:1:8  report-test-key  Report test key
-    secret  rpt_…
-    fix     Rotate the report test key.
+    secret       rpt_7Qw9…
+    fingerprint  {}
+    fix          Rotate the report test key.
 
 2 secrets found in 2 files
-";
+",
+        fingerprint(0),
+        fingerprint(1)
+    );
     assert_eq!(run.stdout, expected);
     assert!(!run.stdout.contains('\x1b'));
     assert!(!run.stderr.contains(&key(0)) && !run.stderr.contains(&key(1)));
+}
+
+#[test]
+fn redact_n_chooses_the_shown_characters_in_every_format() {
+    let dir = project();
+    for format in ["text", "json", "sarif"] {
+        let none = scan(dir.path(), &["--format", format, "--redact", "0"]);
+        assert_eq!(none.code, 1, "{format}: {}", none.stderr);
+        assert!(none.stdout.contains("rpt_…"), "{format}: {}", none.stdout);
+        assert!(!none.stdout.contains("rpt_k"), "{format}: {}", none.stdout);
+        let six = scan(dir.path(), &["--format", format, "--redact=6"]);
+        assert!(
+            six.stdout.contains("rpt_k7Qw9Z…"),
+            "{format}: {}",
+            six.stdout
+        );
+    }
+    let both = scan(dir.path(), &["--redact", "2", "--show-secrets"]);
+    assert_eq!(both.code, 2, "{}", both.stderr);
+}
+
+#[test]
+fn color_always_and_never_override_the_terminal_test_and_no_color() {
+    let dir = project();
+    let always = tokhyg(dir.path())
+        .env("NO_COLOR", "1")
+        .args(["--color", "always", "scan"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(always.stdout).unwrap();
+    assert!(text.starts_with("\x1b[35mapp.env\x1b[0m:2:5"), "{text}");
+    let never = scan(dir.path(), &["--color=never"]);
+    assert!(!never.stdout.contains('\x1b'));
+    let bad = scan(dir.path(), &["--color", "sometimes"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("auto, always, never"), "{}", bad.stderr);
 }
 
 #[test]
@@ -126,7 +171,7 @@ fn json_and_jsonl_hold_the_same_records() {
     assert_eq!(json.as_array().unwrap(), &lines);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1]["path"], "my dir/ü.txt");
-    assert_eq!(lines[1]["secret"], "rpt_…");
+    assert_eq!(lines[1]["secret"], "rpt_7Qw9…");
     assert_eq!(lines[1]["remediation"], "Rotate the report test key.");
     assert!(lines[1]["commit"].is_null());
     let fingerprint = lines[1]["fingerprint"].as_str().unwrap();

@@ -93,6 +93,7 @@ fn finding(rule: &str, path: &str, line: usize, secret: &str, with_commit: bool)
         occurrences: with_commit.then_some(2),
         fingerprint: fingerprint(rule, secret.as_bytes()),
         secret: secret.to_owned(),
+        public_prefix: 0,
         related: Vec::new(),
     }
 }
@@ -172,7 +173,7 @@ fn write_sarif(dir: &Path, name: &str, findings: &[Finding], show_secrets: bool)
     let mut out = Vec::new();
     let options = ReportOptions {
         show_secrets,
-        color: false,
+        ..ReportOptions::default()
     };
     report::write(&mut out, findings, Format::Sarif, &options).unwrap();
     let path = dir.join(name);

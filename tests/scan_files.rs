@@ -136,7 +136,10 @@ fn json_findings_have_the_contract_fields() {
         finding["fingerprint"],
         tokhyg::suppress::fingerprint("test-token", secret.as_bytes())
     );
-    assert_eq!(finding["secret"], tokhyg::report::redact(&secret));
+    assert_eq!(
+        finding["secret"],
+        tokhyg::report::redact(&secret, 0, tokhyg::report::DEFAULT_SHOWN)
+    );
     assert!(
         !serde_json::to_string(&run.findings)
             .unwrap()

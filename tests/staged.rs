@@ -130,7 +130,7 @@ fn first_commit_reports_a_staged_secret_redacted_with_how_to_fix_it() {
         stdout.contains("config/app.env:2:9  tkh-test-token"),
         "{stdout}"
     );
-    assert!(stdout.contains("secret  tkht…"), "{stdout}");
+    assert!(stdout.contains("secret       tkht…"), "{stdout}");
     assert!(!stdout.contains(SECRET_A));
 }
 

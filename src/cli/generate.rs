@@ -6,6 +6,7 @@
 
 use super::exit;
 use super::generate_into::{self, IntoRequest};
+use super::ui;
 use crate::token::alphabet::CharClass;
 use crate::token::spec::{Charset, Format, Generator, MIN_SECURE_BITS, Request, Size, format_bits};
 use anyhow::Context;
@@ -130,9 +131,6 @@ pub struct GenerateArgs {
     /// Print a JSON array of {token, format, length, bits[, prefix, checksum]} objects.
     #[arg(long, conflicts_with = "into", help_heading = "Output")]
     pub json: bool,
-    /// Do not print the strength line on stderr (warnings are still printed).
-    #[arg(short, long, help_heading = "Output")]
-    pub quiet: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -257,11 +255,11 @@ fn parse_count(text: &str) -> Result<u64, String> {
 pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
     let generator = Generator::new(&args.request())?;
     if generator.is_weak() {
-        eprintln!(
-            "tokhyg: warning: {} bits is below the {MIN_SECURE_BITS} bits accepted as the minimum \
-             for a key; use a longer token unless this is not a secret",
+        ui::warn(format_args!(
+            "{} bits is below the {MIN_SECURE_BITS} bits accepted as the minimum for a key; use \
+             a longer token unless this is not a secret",
             format_bits(generator.bits())
-        );
+        ));
     }
     let mut rng = rand::rng();
     let strength = generator.strength();
@@ -277,14 +275,12 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
         };
         return generate_into::run(request, &mut || generator.token(&mut rng));
     }
-    if !args.quiet {
-        let many = if args.count == 1 {
-            String::new()
-        } else {
-            format!("{} tokens, ", args.count)
-        };
-        eprintln!("tokhyg: {many}{strength}");
-    }
+    let many = if args.count == 1 {
+        String::new()
+    } else {
+        format!("{} tokens, ", args.count)
+    };
+    ui::info(format_args!("{many}{strength}"));
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = if args.json {

@@ -5,7 +5,7 @@
 //! here), then add the file to `.gitignore` if asked, then replace the file in one atomic
 //! rename. Secrets never appear in messages; `--show` prints them on stdout.
 
-use crate::cli::exit;
+use crate::cli::{exit, ui};
 use crate::dotenv::atomic::{self, DirLock, SECRET_FILE_MODE};
 use crate::dotenv::document::Document;
 use crate::dotenv::edit::{self, Change, Policy};
@@ -74,11 +74,11 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
             .unwrap_or_default(),
     );
     for invalid in document.invalid() {
-        eprintln!(
-            "tokhyg: warning: {} line {} is not a KEY=value line tokhyg can read; kept unchanged",
+        ui::warn(format_args!(
+            "{} line {} is not a KEY=value line tokhyg can read; kept unchanged",
             file.display(),
             invalid.line
-        );
+        ));
     }
     let mut written = Vec::with_capacity(request.names.len());
     for name in request.names {
@@ -94,11 +94,11 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
         && let GitignoreChange::Appended(gitignore) =
             guard::add_to_gitignore(location, Some(&lock))?
     {
-        eprintln!(
+        ui::info(format_args!(
             "added {} to {}",
             String::from_utf8_lossy(&location.gitignore_pattern()?),
             gitignore.display()
-        );
+        ));
     }
     let replaced = atomic::replace(
         &target,
@@ -109,23 +109,23 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
     drop(lock);
 
     if replaced.owner_changed {
-        eprintln!(
-            "tokhyg: warning: could not keep the owner of {}; it now belongs to you (its mode was kept)",
+        ui::warn(format_args!(
+            "could not keep the owner of {}; it now belongs to you (its mode was kept)",
             file.display()
-        );
+        ));
     }
     let mut stdout = super::output::stdout();
     for (name, token, change) in &written {
-        eprintln!("{}", confirmation(name, file, request.strength, change));
+        ui::info(confirmation(name, file, request.strength, change));
         if request.show {
             writeln!(stdout, "{name}={token}").context("cannot write to standard output")?;
         }
     }
     if unprotected {
-        eprintln!(
-            "tokhyg: warning: {} is not inside a git repository; nothing protects it from being committed if it ends up in one",
+        ui::warn(format_args!(
+            "{} is not inside a git repository; nothing protects it from being committed if it ends up in one",
             file.display()
-        );
+        ));
     }
     Ok(exit::CLEAN)
 }

@@ -11,7 +11,7 @@
 //! first moves it aside to `pre-commit.tokhyg-backup`. `uninstall` removes only tokhyg's hook,
 //! and puts such a backup back.
 
-use crate::cli::exit;
+use crate::cli::{exit, ui};
 use crate::finding::Finding;
 use crate::report::printable;
 use anyhow::{Context, bail};
@@ -161,23 +161,23 @@ fn install(dir: &Path, force: bool) -> anyhow::Result<u8> {
             fs::rename(&hook, &backup).with_context(|| {
                 format!("cannot move {} to {}", hook.display(), backup.display())
             })?;
-            eprintln!(
-                "tokhyg: moved the previous hook to {} (`tokhyg hook uninstall` puts it back)",
+            ui::info(format_args!(
+                "moved the previous hook to {} (`tokhyg hook uninstall` puts it back)",
                 backup.display()
-            );
+            ));
         }
     }
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the hooks directory {}", dir.display()))?;
     write_executable(&hook, HOOK_SCRIPT)?;
-    eprintln!(
-        "tokhyg: installed the pre-commit hook at {}",
+    ui::info(format_args!(
+        "installed the pre-commit hook at {}",
         hook.display()
-    );
+    ));
     if !on_path("tokhyg") {
-        eprintln!(
-            "tokhyg: warning: `tokhyg` is not on PATH, so the hook will stop every commit until \
-             it is (or until TOKHYG names the binary)"
+        ui::warn(
+            "`tokhyg` is not on PATH, so the hook will stop every commit until it is (or until \
+             TOKHYG names the binary)",
         );
     }
     Ok(exit::CLEAN)
@@ -188,7 +188,7 @@ fn uninstall(dir: &Path) -> anyhow::Result<u8> {
     let hook = dir.join(HOOK_NAME);
     match existing(&hook)? {
         Existing::Nothing => {
-            eprintln!("tokhyg: no pre-commit hook at {}", hook.display());
+            ui::info(format_args!("no pre-commit hook at {}", hook.display()));
             return Ok(exit::CLEAN);
         }
         Existing::Other => {
@@ -201,16 +201,19 @@ fn uninstall(dir: &Path) -> anyhow::Result<u8> {
         Existing::Ours => {}
     }
     fs::remove_file(&hook).with_context(|| format!("cannot remove {}", hook.display()))?;
-    eprintln!("tokhyg: removed the pre-commit hook {}", hook.display());
+    ui::info(format_args!(
+        "removed the pre-commit hook {}",
+        hook.display()
+    ));
     let backup = dir.join(BACKUP_NAME);
     if fs::symlink_metadata(&backup).is_ok() {
         fs::rename(&backup, &hook).with_context(|| {
             format!("cannot restore {} to {}", backup.display(), hook.display())
         })?;
-        eprintln!(
-            "tokhyg: restored the previous hook from {}",
+        ui::info(format_args!(
+            "restored the previous hook from {}",
             backup.display()
-        );
+        ));
     }
     Ok(exit::CLEAN)
 }
@@ -322,6 +325,7 @@ mod tests {
             occurrences: None,
             fingerprint: "0123456789abcdef0123456789abcdef".to_owned(),
             secret: "ghp_0123456789abcdefghijABCDEFGHIJ0zNvy2".to_owned(),
+            public_prefix: 4,
             related: Vec::new(),
         };
         let text = blocked_commit_advice(std::slice::from_ref(&finding));

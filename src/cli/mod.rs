@@ -8,6 +8,7 @@ pub mod output;
 pub mod rules;
 pub mod scan;
 pub mod size;
+pub mod ui;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +27,9 @@ pub mod exit {
 #[derive(Debug, Parser)]
 #[command(name = "tokhyg", version, about, max_term_width = 100)]
 pub struct Cli {
+    /// Options of every subcommand: -q, -v, --color.
+    #[command(flatten)]
+    pub global: ui::GlobalArgs,
     /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
@@ -47,6 +51,7 @@ pub enum Command {
 /// Runs the parsed command line and maps its result to the process exit code. Errors are
 /// printed once, here, with their full context chain.
 pub fn run(cli: Cli) -> ExitCode {
+    ui::set(cli.global.into());
     let result = match cli.command {
         Command::Generate(args) => generate::run(args),
         Command::Scan(args) => scan::run(args),
@@ -58,7 +63,10 @@ pub fn run(cli: Cli) -> ExitCode {
         // A reader that closed its end of the pipe ended the output; nothing went wrong.
         Err(error) if closed_stdout(&error) => ExitCode::from(exit::CLEAN),
         Err(error) => {
-            eprintln!("tokhyg: error: {error:#}");
+            eprintln!(
+                "tokhyg: error: {}",
+                crate::report::printable(&format!("{error:#}"))
+            );
             ExitCode::from(exit::ERROR)
         }
     }

@@ -10,7 +10,7 @@
 //! repository, in the first path itself (or the directory of a file). `--config` names another
 //! configuration file.
 
-use crate::cli::exit;
+use crate::cli::{exit, ui};
 use crate::detect::Matcher;
 use crate::finding::Finding;
 use crate::report::{self, Format, ReportOptions};
@@ -22,7 +22,7 @@ use crate::suppress::{Baseline, IgnoreList};
 use anyhow::{Context, bail};
 use clap::Args;
 use std::fs::File;
-use std::io::{self, BufWriter};
+use std::io::{self, BufWriter, IsTerminal as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -106,6 +106,11 @@ pub struct CommonArgs {
     /// Show secrets whole in the report instead of redacted.
     #[arg(long)]
     pub show_secrets: bool,
+    /// Redacted secrets show their provider's public prefix (`ghp_`) and the first N
+    /// characters of the rest (never more than a fifth of it): `ghp_k3Q9…`. 0 shows only the
+    /// prefix.
+    #[arg(long, value_name = "N", default_value_t = report::DEFAULT_SHOWN, conflicts_with = "show_secrets")]
+    pub redact: usize,
     /// Report only findings that are not in this baseline file. With --write-baseline, the
     /// baseline to update instead.
     #[arg(long, value_name = "FILE")]
@@ -266,11 +271,11 @@ fn write_baseline(
 ) -> anyhow::Result<()> {
     let Some(old_path) = args.baseline_to_update() else {
         Baseline::write(path, findings)?;
-        eprintln!(
-            "tokhyg: wrote {} finding(s) to the baseline {}",
+        ui::info(format_args!(
+            "wrote {} finding(s) to the baseline {}",
             findings.len(),
             path.display()
-        );
+        ));
         return Ok(());
     };
     let incomplete = problems.iter().any(|p| matches!(p, Problem::Error(_)));
@@ -285,14 +290,14 @@ fn write_baseline(
     } else {
         ""
     };
-    eprintln!(
-        "tokhyg: updated the baseline {}{from}: {} entries still found kept, {} added, {} no \
-         longer found dropped{why_kept}",
+    ui::info(format_args!(
+        "updated the baseline {}{from}: {} entries still found kept, {} added, {} no longer \
+         found dropped{why_kept}",
         path.display(),
         update.kept,
         update.added,
         update.dropped
-    );
+    ));
     Ok(())
 }
 
@@ -305,9 +310,7 @@ fn report_problems(problems: &[Problem]) -> bool {
                 had_error = true;
                 eprintln!("tokhyg: error: {}", report::printable(message));
             }
-            Problem::Warning(message) => {
-                eprintln!("tokhyg: warning: {}", report::printable(message));
-            }
+            Problem::Warning(message) => ui::warn(message),
         }
     }
     had_error
@@ -321,13 +324,18 @@ fn write_report(findings: &[Finding], args: &CommonArgs) -> anyhow::Result<()> {
             let mut out = BufWriter::new(file);
             let options = ReportOptions {
                 show_secrets: args.show_secrets,
-                color: false,
+                redact: args.redact,
+                color: ui::get().color.enabled(false),
             };
             report::write(&mut out, findings, args.format, &options)
                 .with_context(|| format!("cannot write the report file {}", path.display()))
         }
         None => {
-            let options = ReportOptions::for_stdout(args.show_secrets);
+            let options = ReportOptions {
+                show_secrets: args.show_secrets,
+                redact: args.redact,
+                color: ui::get().color.enabled(io::stdout().is_terminal()),
+            };
             let mut out = io::stdout().lock();
             match report::write(&mut out, findings, args.format, &options) {
                 // A closed pipe (`tokhyg scan | head`) is the reader's choice, not an error.
@@ -425,10 +433,10 @@ fn run_history(ranges: &[String], args: &ScanArgs) -> anyhow::Result<u8> {
             .filter_map(|f| f.occurrences.map(|n| n.saturating_sub(1)))
             .sum();
         if repeated > 0 {
-            eprintln!(
-                "tokhyg: the reported secrets are also held at {repeated} other place(s) in \
-                 history; --all-occurrences lists them"
-            );
+            ui::info(format_args!(
+                "the reported secrets are also held at {repeated} other place(s) in history; \
+                 --all-occurrences lists them"
+            ));
         }
     }
     conclude(findings, &found.problems, &args.common)

@@ -6,7 +6,6 @@
 //! scans. JSON is a pretty-printed array (`[]` when nothing was
 //! found); JSON Lines is one compact object per line (nothing when nothing was found).
 
-use super::redact::displayed_secret;
 use super::{ReportOptions, remediation};
 use crate::finding::{CommitInfo, Finding};
 use crate::rules::Severity;
@@ -56,7 +55,7 @@ impl<'a> Record<'a> {
             commit: finding.commit.as_ref(),
             occurrences: finding.occurrences,
             fingerprint: &finding.fingerprint,
-            secret: displayed_secret(&finding.secret, options.show_secrets),
+            secret: options.secret(finding),
             remediation: remediation(finding),
             related: finding
                 .related
@@ -119,7 +118,7 @@ mod tests {
                 r#"{{"rule":"github-pat-classic","title":"GitHub personal access token (classic)","#,
                 r#""provider":"GitHub","category":"vcs-ci","severity":"high","#,
                 r#""path":"config/dev.env","line":3,"column":14,"commit":null,"occurrences":null,"#,
-                r#""fingerprint":"{}","secret":"ghp_…","#,
+                r#""fingerprint":"{}","secret":"ghp_0123…","#,
                 r#""remediation":"Revoke it in the GitHub token settings, then rotate.","related":[]}}"#,
                 "\n",
                 r#"{{"rule":"generic-password","title":"Password assigned in code","#,

@@ -9,13 +9,13 @@ mod sarif;
 mod text;
 mod uri;
 
-pub use color::color_wanted;
-pub use redact::{displayed_secret, printable, redact};
+pub use color::{ColorChoice, color_wanted};
+pub use redact::{DEFAULT_SHOWN, displayed_secret, printable, redact};
 pub use sarif::MAX_RESULTS as SARIF_MAX_RESULTS;
 pub use uri::encode_path;
 
 use crate::finding::Finding;
-use std::io::{self, IsTerminal as _, Write};
+use std::io::{self, Write};
 
 /// What to say when a rule has no remediation of its own.
 pub const DEFAULT_REMEDIATION: &str =
@@ -36,29 +36,31 @@ pub enum Format {
 }
 
 /// How to render findings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReportOptions {
     /// Print secrets whole (`--show-secrets`) instead of redacted.
     pub show_secrets: bool,
+    /// Characters of a secret's random part a redacted secret shows, after the provider's
+    /// public prefix (`--redact N`; see [`redact`]).
+    pub redact: usize,
     /// Color the text report (ignored by the other formats).
     pub color: bool,
 }
 
-impl ReportOptions {
-    /// Options for writing to standard output: color when it is a terminal and neither
-    /// `NO_COLOR` (any non-empty value) nor `TERM=dumb` says otherwise.
-    pub fn for_terminal(show_secrets: bool, stdout_is_terminal: bool) -> Self {
-        let no_color = std::env::var_os("NO_COLOR");
-        let term = std::env::var_os("TERM");
+impl Default for ReportOptions {
+    fn default() -> Self {
         ReportOptions {
-            show_secrets,
-            color: color_wanted(stdout_is_terminal, no_color.as_deref(), term.as_deref()),
+            show_secrets: false,
+            redact: DEFAULT_SHOWN,
+            color: false,
         }
     }
+}
 
-    /// [`ReportOptions::for_terminal`] for the process's actual standard output.
-    pub fn for_stdout(show_secrets: bool) -> Self {
-        Self::for_terminal(show_secrets, io::stdout().is_terminal())
+impl ReportOptions {
+    /// The secret of `finding` as reports show it: whole, or redacted as these options say.
+    fn secret<'a>(&self, finding: &'a Finding) -> std::borrow::Cow<'a, str> {
+        displayed_secret(finding, self.show_secrets, self.redact)
     }
 }
 
@@ -104,6 +106,7 @@ pub(crate) mod tests {
         let options = ReportOptions {
             show_secrets,
             color,
+            ..ReportOptions::default()
         };
         writer(&mut out, findings, &options).expect("writing to a Vec cannot fail");
         String::from_utf8(out).expect("reports are UTF-8")
@@ -127,6 +130,7 @@ pub(crate) mod tests {
             occurrences: None,
             fingerprint: fingerprint("github-pat-classic", secret.as_bytes()),
             secret: secret.to_owned(),
+            public_prefix: 4,
             related: Vec::new(),
         };
         let password = Finding {
@@ -149,6 +153,7 @@ pub(crate) mod tests {
             occurrences: Some(3),
             fingerprint: fingerprint("generic-password", b"hunter2ab"),
             secret: "hunter2ab".to_owned(),
+            public_prefix: 0,
             related: Vec::new(),
         };
         vec![
@@ -216,8 +221,27 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn for_terminal_never_colors_a_pipe() {
-        assert!(!ReportOptions::for_terminal(false, false).color);
-        assert!(ReportOptions::for_terminal(true, false).show_secrets);
+    fn every_format_redacts_alike_keeping_the_public_prefix_and_n_characters() {
+        let findings = sample_findings();
+        for format in [Format::Text, Format::Json, Format::Jsonl, Format::Sarif] {
+            let render = |redact| {
+                let mut out = Vec::new();
+                let options = ReportOptions {
+                    redact,
+                    ..ReportOptions::default()
+                };
+                write(&mut out, &findings, format, &options).unwrap();
+                String::from_utf8(out).unwrap()
+            };
+            let default = render(DEFAULT_SHOWN);
+            assert!(default.contains("ghp_0123…"), "{format:?}: {default}");
+            assert!(default.contains("ghp_zyxw…"), "{format:?}: {default}");
+            assert!(default.contains("h…"), "{format:?}: {default}");
+            let prefix_only = render(0);
+            assert!(prefix_only.contains("ghp_…"), "{format:?}: {prefix_only}");
+            assert!(!prefix_only.contains("ghp_0"), "{format:?}: {prefix_only}");
+            let more = render(6);
+            assert!(more.contains("ghp_012345…"), "{format:?}: {more}");
+        }
     }
 }

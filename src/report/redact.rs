@@ -1,48 +1,80 @@
 //! Redaction: what tokhyg shows of a secret when the user did not ask for `--show-secrets`.
 //!
-//! The visible prefix is at most 4 characters and at most a fifth of the secret (rounded down),
-//! then `…`. Four characters are enough to recognise a token kind (`ghp_`, `sk_l`, `AKIA`) and
-//! far too few to use or guess the rest; the 20% cap protects short passwords, of which fewer
-//! than 5 characters show nothing at all. The prefix stops early at a control or whitespace
-//! character, so redacted text is always printable on one line.
+//! A secret is its provider's public prefix (`ghp_`, `xoxb-`, `AKIA`: see
+//! [`crate::rules::Rule::public_prefix_len`]), shown whole, then a random part, of which the
+//! first [`DEFAULT_SHOWN`] characters are shown (`--redact N` chooses N), but never more than a
+//! fifth of the random part (rounded down), then `…`. `ghp_k3Q9…` and `ghp_Xr2b…` are told
+//! apart at a glance, while 4 of 36 random characters are far too few to use or guess the rest;
+//! the fifth protects short passwords, of which fewer than 5 characters show nothing at all.
+//! The shown part stops early at a character [`printable`] would escape or at whitespace, so
+//! redacted text is always printable on one line.
 
+use crate::finding::Finding;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// Longest visible prefix, in characters.
-const MAX_PREFIX: usize = 4;
+/// Characters of a secret's random part shown by default (`--redact`).
+pub const DEFAULT_SHOWN: usize = 4;
 
-/// The redacted form of `secret`: a short prefix followed by `…`.
-pub fn redact(secret: &str) -> String {
-    let limit = MAX_PREFIX.min(secret.chars().count() / 5);
-    let mut shown: String = secret
-        .chars()
-        .take(limit)
-        .take_while(|c| !c.is_control() && !c.is_whitespace())
-        .collect();
-    shown.push('…');
-    shown
+/// The redacted form of `secret`: its first `public_prefix` bytes (the provider's public
+/// prefix; ignored unless it is printable and ends on a character boundary), up to `shown`
+/// characters of the rest (at most a fifth of it), and `…`.
+pub fn redact(secret: &str, public_prefix: usize, shown: usize) -> String {
+    let (prefix, rest) = match secret.split_at_checked(public_prefix) {
+        Some((prefix, rest)) if !prefix.chars().any(needs_escape) => (prefix, rest),
+        _ => ("", secret),
+    };
+    let limit = shown.min(rest.chars().count() / 5);
+    let mut out = String::with_capacity(prefix.len() + 4 * limit + 3);
+    out.push_str(prefix);
+    out.extend(
+        rest.chars()
+            .take(limit)
+            .take_while(|&c| !needs_escape(c) && !c.is_whitespace()),
+    );
+    out.push('…');
+    out
 }
 
-/// The secret as a report shows it: whole when the user asked for it, redacted otherwise.
-pub fn displayed_secret(secret: &str, show_secrets: bool) -> Cow<'_, str> {
+/// A finding's secret as a report shows it: whole when `show_secrets`, else redacted keeping
+/// `shown` characters of its random part (see [`redact`]).
+pub fn displayed_secret(finding: &Finding, show_secrets: bool, shown: usize) -> Cow<'_, str> {
     if show_secrets {
-        Cow::Borrowed(secret)
+        Cow::Borrowed(&finding.secret)
     } else {
-        Cow::Owned(redact(secret))
+        Cow::Owned(redact(&finding.secret, finding.public_prefix, shown))
     }
 }
 
-/// `text` made safe for one line of a terminal: control characters (newlines of a PEM key, an
-/// escape sequence in a hostile file name) are written as Rust-style escapes (`\n`, `\u{1b}`),
-/// so a scanned file cannot inject terminal commands or fake report lines.
+/// Whether `c` cannot be shown as it is on a terminal line: a control character (a newline of a
+/// PEM key, an escape sequence), a bidirectional formatting character that reorders what
+/// follows (the right-to-left override that makes `evil\u{202e}txt.exe` look like
+/// `evilexe.txt`), or a line or paragraph separator.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+/// `text` made safe for one line of a terminal: control characters, bidirectional formatting
+/// characters and line separators (see [`needs_escape`]) are written as Rust-style escapes
+/// (`\n`, `\u{1b}`, `\u{202e}`), so a scanned file or a file name cannot inject terminal
+/// commands, fake report lines or show itself reordered.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if needs_escape(c) {
             let _ = write!(out, "{}", c.escape_default());
         } else {
             out.push(c);
@@ -55,14 +87,46 @@ pub fn printable(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    /// Redaction with no public prefix and the default count.
+    fn plain(secret: &str) -> String {
+        redact(secret, 0, DEFAULT_SHOWN)
+    }
+
     #[test]
     fn shows_at_most_four_characters_and_a_fifth() {
-        assert_eq!(redact("ghp_0123456789abcdefghijABCDEFGHIJ0zNvy2"), "ghp_…");
-        assert_eq!(redact("AKIAIOSFODNN7EXAMPL3"), "AKIA…");
-        assert_eq!(redact("hunter2ab"), "h…");
-        assert_eq!(redact("abcd"), "…");
-        assert_eq!(redact(""), "…");
-        assert_eq!(redact("pässwörtchen"), "pä…");
+        assert_eq!(plain("ghp_0123456789abcdefghijABCDEFGHIJ0zNvy2"), "ghp_…");
+        assert_eq!(plain("AKIAIOSFODNN7EXAMPL3"), "AKIA…");
+        assert_eq!(plain("hunter2ab"), "h…");
+        assert_eq!(plain("abcd"), "…");
+        assert_eq!(plain(""), "…");
+        assert_eq!(plain("pässwörtchen"), "pä…");
+    }
+
+    #[test]
+    fn keeps_the_public_prefix_and_tells_two_keys_apart() {
+        let one = "ghp_k3Q9abcdefghijABCDEFGHIJ0123450zNvy2";
+        let two = "ghp_Xr2babcdefghijABCDEFGHIJ0123450zNvy2";
+        assert_eq!(redact(one, 4, DEFAULT_SHOWN), "ghp_k3Q9…");
+        assert_eq!(redact(two, 4, DEFAULT_SHOWN), "ghp_Xr2b…");
+        assert_eq!(redact(one, 4, 0), "ghp_…");
+        assert_eq!(redact(one, 4, 6), "ghp_k3Q9ab…");
+        assert_eq!(redact(one, 4, 100), "ghp_k3Q9abc…", "a fifth of 36 is 7");
+        assert_eq!(
+            redact("AKIAIOSFODNN7ABC", 4, 4),
+            "AKIAIO…",
+            "a fifth of 12 is 2"
+        );
+        assert_eq!(redact("hunter2ab", 0, 8), "h…");
+        assert_eq!(
+            redact("x\u{202e}yz_abcdefghij", 4, 4),
+            "x…",
+            "unprintable prefix"
+        );
+        assert_eq!(
+            redact("ü_abcdefghijklmnop", 1, 4),
+            "ü_a…",
+            "prefix off a boundary"
+        );
     }
 
     #[test]
@@ -70,7 +134,7 @@ mod tests {
         let alphabet: Vec<char> = "aé€😀Z9_-/+=".chars().collect();
         for len in 0..200 {
             let secret: String = (0..len).map(|i| alphabet[i * 7 % alphabet.len()]).collect();
-            let shown = redact(&secret);
+            let shown = redact(&secret, 0, DEFAULT_SHOWN);
             let prefix = shown.strip_suffix('…').unwrap();
             let visible = prefix.chars().count();
             assert!(visible <= 4, "{len}: {shown}");
@@ -82,18 +146,10 @@ mod tests {
     #[test]
     fn stops_at_control_and_whitespace_characters() {
         let pem = "-----BEGIN\nPRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC";
-        assert_eq!(redact(pem), "----…");
-        assert_eq!(redact("ab\ncdefghijklmnopqrstuvwxyz"), "ab…");
-        assert_eq!(redact("\x1b[31mredredredredredred"), "…");
-    }
-
-    #[test]
-    fn displayed_secret_honours_show_secrets() {
-        assert_eq!(
-            displayed_secret("sk_live_abcdefghijkl", true),
-            "sk_live_abcdefghijkl"
-        );
-        assert_eq!(displayed_secret("sk_live_abcdefghijkl", false), "sk_l…");
+        assert_eq!(plain(pem), "----…");
+        assert_eq!(plain("ab\ncdefghijklmnopqrstuvwxyz"), "ab…");
+        assert_eq!(plain("\x1b[31mredredredredredred"), "…");
+        assert_eq!(plain("a\u{202e}bcdefghijklmnopqrstuvwxyz"), "a…");
     }
 
     #[test]
@@ -101,5 +157,9 @@ mod tests {
         assert_eq!(printable("src/main.rs"), "src/main.rs");
         assert_eq!(printable("a\nb\x1b[2Jc\td"), "a\\nb\\u{1b}[2Jc\\td");
         assert_eq!(printable("naïve café"), "naïve café");
+        assert_eq!(
+            printable("invoice\u{202e}fdp.exe \u{2066}x\u{2069}\u{200f}\u{2028}"),
+            "invoice\\u{202e}fdp.exe \\u{2066}x\\u{2069}\\u{200f}\\u{2028}"
+        );
     }
 }

@@ -17,7 +17,6 @@
 //! Code scanning rejects runs with more than [`MAX_RESULTS`] results. Beyond that the report
 //! keeps the first ones, records a warning notification in the run, and says so on stderr.
 
-use super::redact::displayed_secret;
 use super::uri::encode_path;
 use super::{ReportOptions, remediation};
 use crate::finding::{CommitInfo, Finding};
@@ -292,7 +291,7 @@ fn result_of<'a>(
     rule_index: usize,
     options: &ReportOptions,
 ) -> SarifResult<'a> {
-    let secret = displayed_secret(&finding.secret, options.show_secrets);
+    let secret = options.secret(finding);
     let mut message = format!("{} leaked: {secret}", finding.title);
     if let Some(commit) = &finding.commit {
         let short: String = commit.id.chars().take(12).collect();

@@ -2,14 +2,16 @@
 //!
 //! ```text
 //! config/dev.env:3:14  github-pat-classic  GitHub personal access token (classic)
-//!     secret  ghp_…
-//!     commit  0123456789ab  Alice <alice@example.com>  2024-05-01T12:00:00Z
-//!     also    at 2 other places in history (--all-occurrences lists them)
-//!     fix     Revoke it in the GitHub token settings, then rotate.
+//!     secret       ghp_k3Q9…
+//!     fingerprint  5d0e6f1b2a3c4d5e6f708192a3b4c5d6
+//!     commit       0123456789ab  Alice <alice@example.com>  2024-05-01T12:00:00Z
+//!     also         at 2 other places in history (--all-occurrences lists them)
+//!     fix          Revoke it in the GitHub token settings, then rotate.
 //!
 //! 1 secret found in 1 file
 //! ```
 //!
+//! The fingerprint identifies the secret (rule and secret) for `.tokhygignore` and baselines.
 //! A `with` line names each other part of a multi-part credential found beside the secret (the
 //! access key id of an AWS secret key). The `commit` line appears for history findings only, the `also` line for history findings
 //! whose secret other places hold too (saying whether this report lists them). The summary
@@ -19,7 +21,7 @@
 //! inject terminal control sequences.
 
 use super::color::{PATH, RULE, paint};
-use super::redact::{displayed_secret, printable};
+use super::redact::printable;
 use super::{ReportOptions, remediation};
 use crate::finding::Finding;
 use std::collections::{HashMap, HashSet};
@@ -65,12 +67,13 @@ fn write_finding(
         finding.column,
         printable(&finding.title)
     )?;
-    let secret = displayed_secret(&finding.secret, options.show_secrets);
-    writeln!(out, "    secret  {}", printable(&secret))?;
+    let secret = options.secret(finding);
+    writeln!(out, "    secret       {}", printable(&secret))?;
+    writeln!(out, "    fingerprint  {}", printable(&finding.fingerprint))?;
     for part in &finding.related {
         writeln!(
             out,
-            "    with    {} at {}:{}",
+            "    with         {} at {}:{}",
             printable(&part.title),
             part.line,
             part.column
@@ -80,7 +83,7 @@ fn write_finding(
         let short: String = commit.id.chars().take(SHORT_ID).collect();
         writeln!(
             out,
-            "    commit  {}  {} <{}>  {}",
+            "    commit       {}  {} <{}>  {}",
             printable(&short),
             printable(&commit.author),
             printable(&commit.email),
@@ -98,10 +101,10 @@ fn write_finding(
         };
         writeln!(
             out,
-            "    also    at {others} other {places} in history ({listed})"
+            "    also         at {others} other {places} in history ({listed})"
         )?;
     }
-    writeln!(out, "    fix     {}", printable(remediation(finding)))?;
+    writeln!(out, "    fix          {}", printable(remediation(finding)))?;
     writeln!(out)
 }
 
@@ -144,24 +147,31 @@ mod tests {
 
     #[test]
     fn golden_output_without_color() {
-        let expected = "\
+        let findings = sample_findings();
+        let expected = format!(
+            "\
 config/dev.env:3:14  github-pat-classic  GitHub personal access token (classic)
-    secret  ghp_…
-    fix     Revoke it in the GitHub token settings, then rotate.
+    secret       ghp_0123…
+    fingerprint  {}
+    fix          Revoke it in the GitHub token settings, then rotate.
 
 docs/my notes ü.md:12:1  generic-password  Password assigned in code
-    secret  h…
-    commit  0123456789ab  Ada Lovelace <ada@example.com>  2024-05-01T12:00:00Z
-    also    at 2 other places in history (--all-occurrences lists them)
-    fix     Revoke this secret and rotate it, then remove it from the code and from git history.
+    secret       h…
+    fingerprint  {}
+    commit       0123456789ab  Ada Lovelace <ada@example.com>  2024-05-01T12:00:00Z
+    also         at 2 other places in history (--all-occurrences lists them)
+    fix          Revoke this secret and rotate it, then remove it from the code and from git history.
 
 docs/my notes ü.md:20:7  github-pat-classic  GitHub personal access token (classic)
-    secret  ghp_…
-    fix     Revoke it in the GitHub token settings, then rotate.
+    secret       ghp_zyxw…
+    fingerprint  {}
+    fix          Revoke it in the GitHub token settings, then rotate.
 
 3 secrets found in 2 files
-";
-        assert_eq!(render(&sample_findings(), false, false), expected);
+",
+            findings[0].fingerprint, findings[1].fingerprint, findings[2].fingerprint
+        );
+        assert_eq!(render(&findings, false, false), expected);
     }
 
     #[test]
@@ -181,12 +191,12 @@ docs/my notes ü.md:20:7  github-pat-classic  GitHub personal access token (clas
             assert!(!hidden.contains(&finding.secret));
         }
         let shown = render(&findings, true, false);
-        assert!(shown.contains("    secret  ghp_0123456789abcdefghijABCDEFGHIJ0zNvy2\n"));
+        assert!(shown.contains("    secret       ghp_0123456789abcdefghijABCDEFGHIJ0zNvy2\n"));
         let mut pem = findings[0].clone();
         pem.secret = "-----BEGIN KEY-----\nMIIE\x1b[2J".to_owned();
         let text = render(&[pem], true, false);
         assert!(
-            text.contains("    secret  -----BEGIN KEY-----\\nMIIE\\u{1b}[2J\n"),
+            text.contains("    secret       -----BEGIN KEY-----\\nMIIE\\u{1b}[2J\n"),
             "{text}"
         );
     }
@@ -218,7 +228,7 @@ docs/my notes ü.md:20:7  github-pat-classic  GitHub personal access token (clas
         findings.extend([copy, third]);
         let text = render(&findings, false, false);
         assert_eq!(
-            text.matches("also    at 2 other places in history (listed in this report)")
+            text.matches("also         at 2 other places in history (listed in this report)")
                 .count(),
             3,
             "{text}"

@@ -188,6 +188,30 @@ impl Rule {
             RuleKind::Path(_) => "path",
         }
     }
+
+    /// How many leading bytes of `secret` are its provider's public prefix, which a redacted
+    /// report shows in full (`ghp_`, `xoxb-`, `AKIA`): the token prefix of a token rule, else the
+    /// longest keyword the secret starts with (in any case). Only a rule naming a `provider`
+    /// has one (a generic rule's keyword, `password`, is no prefix), and never the whole secret.
+    pub fn public_prefix_len(&self, secret: &str) -> usize {
+        if self.provider.is_none() {
+            return 0;
+        }
+        let token_prefix = match &self.kind {
+            RuleKind::Token(format) => Some(format.prefix.as_str()),
+            _ => None,
+        };
+        token_prefix
+            .into_iter()
+            .chain(self.keywords.iter().map(String::as_str))
+            .filter(|prefix| {
+                prefix.len() < secret.len()
+                    && secret.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+            })
+            .map(str::len)
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 /// A validated set of rules with unique ids, in a fixed order (the order of their files).
@@ -439,5 +463,24 @@ rules:
         assert!(error.to_string().contains("pairs with `c`"), "{error}");
         let own = "rules:\n  - {id: a, title: A, supersedes: [a], token: {prefix: a_, alphabet: hex, length: 20}}\n";
         assert!(RuleSet::from_yaml(own, "a.yaml").is_err());
+    }
+
+    #[test]
+    fn public_prefix_is_a_providers_token_prefix_or_keyword() {
+        let yaml = r#"
+rules:
+  - {id: gh, title: G, provider: G, token: {prefix: ghp_, alphabet: base62, length: 8}}
+  - {id: sl, title: S, provider: S, keywords: [xox, xoxb-], pattern: '(xoxb-\w+)'}
+  - {id: aws, title: A, provider: A, keywords: [akia], pattern: '(AKIA\w+)'}
+  - {id: generic-pw, title: P, keywords: [pass], pattern: 'pass=(\w+)'}
+"#;
+        let set = RuleSet::from_yaml(yaml, "t.yaml").unwrap();
+        let prefix = |id: &str, secret: &str| set.get(id).unwrap().public_prefix_len(secret);
+        assert_eq!(prefix("gh", "ghp_k3Q9abcd"), 4);
+        assert_eq!(prefix("sl", "xoxb-1234-abcd"), 5, "the longest keyword");
+        assert_eq!(prefix("aws", "AKIAIOSFODNN7ABC"), 4, "any case");
+        assert_eq!(prefix("aws", "akia"), 0, "never the whole secret");
+        assert_eq!(prefix("sl", "zzzz-xoxb-1234"), 0);
+        assert_eq!(prefix("generic-pw", "passw0rd-long"), 0, "no provider");
     }
 }

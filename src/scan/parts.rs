@@ -106,6 +106,7 @@ rules:
             occurrences: None,
             fingerprint: format!("{id}-{line}"),
             secret: String::new(),
+            public_prefix: 0,
             related: Vec::new(),
         };
         (index, finding)

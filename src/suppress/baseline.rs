@@ -250,6 +250,7 @@ mod tests {
             occurrences: None,
             fingerprint: fingerprint(rule, secret.as_bytes()),
             secret: secret.to_owned(),
+            public_prefix: 0,
             related: Vec::new(),
         }
     }
