@@ -15,9 +15,11 @@
 //! at line 1, column 1; its "secret" is the rule path itself (its fingerprint therefore follows
 //! the path: allowlist such files with `allow_paths` in `.tokhyg.yaml` instead).
 
+mod cap;
 mod parts;
 mod window;
 
+pub use cap::{CappedRule, MAX_FINDINGS_PER_RULE};
 pub use window::{BINARY_PROBE_LEN, Windowing, looks_binary};
 
 use crate::detect::Matcher;
@@ -38,6 +40,18 @@ pub struct BlobScan {
     pub findings: Vec<Finding>,
     /// The content looked binary and was not scanned (path rules still ran).
     pub binary: bool,
+    /// Rules that found more than [`MAX_FINDINGS_PER_RULE`] secrets: only the first ones are in
+    /// `findings`. The caller warns about each, naming the blob.
+    pub capped: Vec<CappedRule>,
+}
+
+impl BlobScan {
+    /// The warnings about capped rules, the blob shown as `path`.
+    pub fn cap_warnings(&self, path: &str) -> impl Iterator<Item = Problem> {
+        self.capped
+            .iter()
+            .map(move |capped| Problem::Warning(capped.warning(path)))
+    }
 }
 
 /// Turns blobs into findings. Cheap to share between threads: the matcher is behind an `Arc`.
@@ -93,7 +107,7 @@ impl Scanner {
         findings.extend(content.findings);
         Ok(BlobScan {
             findings,
-            binary: content.binary,
+            ..content
         })
     }
 
@@ -115,6 +129,7 @@ impl Scanner {
         // The allow verdict of the last line text judged: a long line with many matches is
         // searched for the marker once, not once per match.
         let mut judged: Option<(u64, usize, bool)> = None;
+        let mut cap = cap::FindingCap::default();
         let outcome = {
             let on_match = |m: window::Located<'_>| {
                 let line = (m.line_text_offset, m.line_text.len());
@@ -126,7 +141,7 @@ impl Scanner {
                         allowed
                     }
                 };
-                if !allowed {
+                if !allowed && cap.admit(m.rule) {
                     let at = Place {
                         line: m.line,
                         column: m.column,
@@ -156,9 +171,11 @@ impl Scanner {
                 }
             }
         };
+        let rules = self.matcher.rules().rules();
         Ok(BlobScan {
             findings: parts::join_parts(found, self.matcher.rules()),
             binary: outcome == Outcome::Binary,
+            capped: cap.capped(|rule| &rules[rule].id),
         })
     }
 
@@ -280,6 +297,9 @@ pub fn scan_paths(
                         file.origin.path
                     )));
                 }
+                if !scan.capped.is_empty() {
+                    lock(&file_problems).extend(scan.cap_warnings(&file.origin.path));
+                }
                 if !scan.findings.is_empty() {
                     lock(&findings).extend(scan.findings);
                 }
@@ -293,7 +313,7 @@ pub fn scan_paths(
     problems.extend(lock(&file_problems).drain(..));
     problems.sort();
     PathsScan {
-        findings: lock(&findings).drain(..).collect(),
+        findings: std::mem::take(&mut *lock(&findings)),
         problems,
     }
 }

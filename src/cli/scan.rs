@@ -375,6 +375,7 @@ fn scan_stdin(scanner: &Scanner, scan: &mut PathsScan) {
                         .to_string(),
                 ));
             }
+            scan.problems.extend(result.cap_warnings("standard input"));
             scan.findings.extend(result.findings);
         }
         Err(error) => scan.problems.push(Problem::Error(format!(

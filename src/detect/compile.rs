@@ -212,14 +212,15 @@ mod tests {
     #[test]
     fn bounded_patterns_reach_their_maximum_length() {
         let rule =
-            only_rule("rules:\n  - {id: a, title: A, keywords: [ab], pattern: 'ab(c{2,5})'}\n");
+            only_rule("rules:\n  - {id: a, title: A, keywords: [abc], pattern: 'ab(c{2,5})'}\n");
         let compiled = text(compile(&rule).unwrap());
         assert_eq!(window_shape(&compiled), (7, false, true, 1));
     }
 
     #[test]
     fn unbounded_patterns_look_line_wide() {
-        let rule = only_rule("rules:\n  - {id: a, title: A, keywords: [ab], pattern: 'ab\\s*c'}\n");
+        let rule =
+            only_rule("rules:\n  - {id: a, title: A, keywords: [abc], pattern: 'ab\\s*c'}\n");
         let compiled = text(compile(&rule).unwrap());
         assert_eq!(window_shape(&compiled), (LINE_REACH, true, false, 0));
     }
@@ -241,15 +242,15 @@ mod tests {
     fn invalid_regexes_and_groups_are_reported() {
         for (yaml, expected) in [
             (
-                "rules:\n  - {id: a, title: A, keywords: [k], pattern: 'k(unclosed'}\n",
+                "rules:\n  - {id: a, title: A, keywords: [key], pattern: 'k(unclosed'}\n",
                 "invalid `pattern`",
             ),
             (
-                "rules:\n  - {id: a, title: A, keywords: [k], pattern: 'k(x)', secret_group: 2}\n",
+                "rules:\n  - {id: a, title: A, keywords: [key], pattern: 'k(x)', secret_group: 2}\n",
                 "1 capture group",
             ),
             (
-                "rules:\n  - {id: a, title: A, keywords: [k], pattern: 'k', allow: ['[']}\n",
+                "rules:\n  - {id: a, title: A, keywords: [key], pattern: 'k', allow: ['[']}\n",
                 "invalid `allow`",
             ),
             (
@@ -265,7 +266,7 @@ mod tests {
     #[test]
     fn patterns_run_on_invalid_utf8_in_ascii_mode() {
         let rule =
-            only_rule("rules:\n  - {id: a, title: A, keywords: [k], pattern: '(?i)key=(.+)'}\n");
+            only_rule("rules:\n  - {id: a, title: A, keywords: [key], pattern: '(?i)key=(.+)'}\n");
         let compiled = text(compile(&rule).unwrap());
         let hay = b"KEY=\xff\xfe";
         let caps = compiled.regex.captures_iter(&hay[..]).next().unwrap();

@@ -196,11 +196,11 @@ rules:
     negative_examples: ['gd_{body}000000']
   - id: broken
     title: Broken
-    keywords: [br]
-    pattern: 'br(('
+    keywords: [brk]
+    pattern: 'brk(('
   - id: wrong-examples
     title: Wrong examples
-    keywords: [pw]
+    keywords: [pw=]
     pattern: 'pw=(\w{{8,}})'
     examples: ['pw=short']
     negative_examples: ['pw=Zq8Lm2Rt5Wx']

@@ -77,9 +77,22 @@ pub(super) fn write_json(
     findings: &[Finding],
     options: &ReportOptions,
 ) -> io::Result<()> {
-    let records: Vec<Record<'_>> = findings.iter().map(|f| Record::new(f, options)).collect();
+    // Each record is made as it is written: the report holds no second copy of the findings.
+    let records = Records { findings, options };
     serde_json::to_writer_pretty(&mut *out, &records)?;
     writeln!(out)
+}
+
+/// The findings as a JSON array whose records are made one at a time, while serializing.
+struct Records<'a> {
+    findings: &'a [Finding],
+    options: &'a ReportOptions,
+}
+
+impl Serialize for Records<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.findings.iter().map(|f| Record::new(f, self.options)))
+    }
 }
 
 /// Writes `findings` as JSON Lines: one compact object per line.

@@ -201,7 +201,7 @@ allow_paths: ['tests/fixtures/**', '*.snap', 'Cargo.lock']
             ("colour: red\n", "known keys"),
             ("allow_paths: ['a[']\n", "a["),
             (
-                "rules:\n  - {id: x, title: X, keywords: [k], pattern: '(unclosed'}\n",
+                "rules:\n  - {id: x, title: X, keywords: [key], pattern: '(unclosed'}\n",
                 "unclosed",
             ),
         ] {

@@ -8,6 +8,8 @@ pub mod path_globs;
 pub mod plain_errors;
 mod schema;
 
+pub use schema::{MIN_KEYWORD_LEN, is_selective_keyword};
+
 use crate::token::checksum::Checksum;
 use crate::token::format::TokenFormat;
 use anyhow::{Context, bail};
@@ -427,7 +429,7 @@ rules:
 
     #[test]
     fn disable_categories_removes_their_rules_and_refuses_unknown_ones() {
-        let yaml = "rules:\n  - {id: a, title: A, category: password-hash, token: {prefix: a_, alphabet: hex, length: 20}}\n  - {id: b, title: B, token: {prefix: b_, alphabet: hex, length: 20}}\n";
+        let yaml = "rules:\n  - {id: a, title: A, category: password-hash, token: {prefix: aa_, alphabet: hex, length: 20}}\n  - {id: b, title: B, token: {prefix: bb_, alphabet: hex, length: 20}}\n";
         let mut set = RuleSet::from_yaml(yaml, "a.yaml").unwrap();
         let error = set
             .disable_categories(&["nope".into()])
@@ -444,24 +446,24 @@ rules:
 
     #[test]
     fn supersedes_must_name_rules_of_the_set() {
-        let yaml = "rules:\n  - {id: a, title: A, supersedes: [b], token: {prefix: a_, alphabet: hex, length: 20}}\n";
+        let yaml = "rules:\n  - {id: a, title: A, supersedes: [b], token: {prefix: aa_, alphabet: hex, length: 20}}\n";
         let set = RuleSet::from_yaml(yaml, "a.yaml").unwrap();
         let error = set.check_references().unwrap_err().to_string();
         assert!(error.contains("supersedes `b`"), "{error}");
         let both = format!(
-            "{yaml}  - {{id: b, title: B, token: {{prefix: b_, alphabet: hex, length: 20}}}}\n"
+            "{yaml}  - {{id: b, title: B, token: {{prefix: bb_, alphabet: hex, length: 20}}}}\n"
         );
         RuleSet::from_yaml(&both, "a.yaml")
             .unwrap()
             .check_references()
             .unwrap();
-        let pairs = "rules:\n  - {id: a, title: A, pairs: {with: [c], lines: 2}, token: {prefix: a_, alphabet: hex, length: 20}}\n";
+        let pairs = "rules:\n  - {id: a, title: A, pairs: {with: [c], lines: 2}, token: {prefix: aa_, alphabet: hex, length: 20}}\n";
         let error = RuleSet::from_yaml(pairs, "a.yaml")
             .unwrap()
             .check_references()
             .unwrap_err();
         assert!(error.to_string().contains("pairs with `c`"), "{error}");
-        let own = "rules:\n  - {id: a, title: A, supersedes: [a], token: {prefix: a_, alphabet: hex, length: 20}}\n";
+        let own = "rules:\n  - {id: a, title: A, supersedes: [a], token: {prefix: aa_, alphabet: hex, length: 20}}\n";
         assert!(RuleSet::from_yaml(own, "a.yaml").is_err());
     }
 

@@ -282,6 +282,15 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
     } else {
         unreachable!("exactly one kind was checked above")
     };
+    if let Some(short) = keywords.iter().find(|k| !is_selective_keyword(k)) {
+        bail!(
+            "keyword `{short}` is too short: a keyword needs at least {MIN_KEYWORD_LEN} characters \
+             (or 2, one of them rare in code, such as `q~`); a shorter one is in nearly every file \
+             and wakes the rule everywhere. Use a longer literal that every match contains (a \
+             provider or variable name); a token rule's keyword is its prefix unless it gives \
+             `keywords`"
+        );
+    }
 
     Ok(Rule {
         id: raw.id,
@@ -315,6 +324,18 @@ fn validated_keywords(list: &[String]) -> anyhow::Result<Vec<String>> {
         }
     }
     Ok(keywords)
+}
+
+/// Shortest keyword accepted, in bytes (see [`is_selective_keyword`]).
+pub const MIN_KEYWORD_LEN: usize = 3;
+
+/// Whether `keyword` is long enough to prefilter anything: at least [`MIN_KEYWORD_LEN`] bytes,
+/// or two of which one is rare in code (not a letter, digit, space or common punctuation, as
+/// the `~` of `q~`). A keyword of one or two common characters hits nearly every file: a rule
+/// woken by `k` ran its regex on every line and held millions of findings of a 9 MB file.
+pub fn is_selective_keyword(keyword: &str) -> bool {
+    let rare = |b: u8| !b.is_ascii_alphanumeric() && !b" _-./:=\"'(),;\t".contains(&b);
+    keyword.len() >= MIN_KEYWORD_LEN || (keyword.len() == 2 && keyword.bytes().any(rare))
 }
 
 /// The regex of a context rule (`value:` with the provider's names as `keywords`).
@@ -489,6 +510,31 @@ mod tests {
     }
 
     #[test]
+    fn keywords_shorter_than_the_documented_minimum_are_refused() {
+        for (yaml, short) in [
+            ("keywords: [k], pattern: 'k=(\\w+)'", "k"),
+            ("keywords: [api_key, pw], pattern: 'pw=(\\w+)'", "pw"),
+            ("token: {prefix: x_, alphabet: hex, length: 32}", "x_"),
+        ] {
+            let error = error_of(&format!("rules:\n  - {{id: a, title: T, {yaml}}}\n"));
+            assert!(error.contains("t.yaml: rule `a`"), "{error}");
+            assert!(
+                error.contains(&format!("keyword `{short}` is too short")),
+                "{error}"
+            );
+            assert!(error.contains("at least 3 characters"), "{error}");
+        }
+        for fine in [
+            "keywords: [pwd], pattern: 'pwd=(\\w+)'",
+            "keywords: ['q~'], pattern: 'q~(\\w+)'",
+            "token: {prefix: x_, alphabet: hex, length: 32}, keywords: [x_0]",
+        ] {
+            let yaml = format!("rules:\n  - {{id: a, title: T, {fine}}}\n");
+            parse_rules_document(&yaml, "t.yaml", DEFAULT_CATEGORY).unwrap();
+        }
+    }
+
+    #[test]
     fn kebab_case_ids() {
         assert!(is_kebab_case("github-pat-classic"));
         assert!(is_kebab_case("aws2-key"));
@@ -657,7 +703,7 @@ mod tests {
     #[test]
     fn custom_alphabets_are_accepted() {
         let rules = parse_rules_document(
-            "rules:\n  - {id: a, title: T, token: {prefix: 'x-', alphabet: 'custom:abc123', length: 8}}\n",
+            "rules:\n  - {id: a, title: T, token: {prefix: 'xy-', alphabet: 'custom:abc123', length: 8}}\n",
             "t.yaml",
             DEFAULT_CATEGORY,
         )
@@ -670,34 +716,34 @@ mod tests {
 
     #[test]
     fn category_comes_from_the_rule_then_the_document_then_the_default() {
-        let yaml = "category: cloud\nrules:\n  - {id: a, title: A, provider: Acme, token: {prefix: a_, alphabet: hex, length: 20}}\n  - {id: b, title: B, category: ai, token: {prefix: b_, alphabet: hex, length: 20}}\n";
+        let yaml = "category: cloud\nrules:\n  - {id: a, title: A, provider: Acme, token: {prefix: aa_, alphabet: hex, length: 20}}\n  - {id: b, title: B, category: ai, token: {prefix: bb_, alphabet: hex, length: 20}}\n";
         let rules = parse_rules_document(yaml, "t.yaml", DEFAULT_CATEGORY).unwrap();
         assert_eq!(rules[0].category, "cloud");
         assert_eq!(rules[0].provider.as_deref(), Some("Acme"));
         assert_eq!(rules[1].category, "ai");
         assert_eq!(rules[1].provider, None);
         let bare =
-            "rules:\n  - {id: a, title: A, token: {prefix: a_, alphabet: hex, length: 20}}\n";
+            "rules:\n  - {id: a, title: A, token: {prefix: aa_, alphabet: hex, length: 20}}\n";
         let rules = parse_rules_document(bare, "t.yaml", "saas").unwrap();
         assert_eq!(rules[0].category, "saas");
     }
 
     #[test]
     fn category_and_provider_are_checked() {
-        let bad_category = "rules:\n  - {id: a, title: A, category: Cloud Stuff, token: {prefix: a_, alphabet: hex, length: 20}}\n";
+        let bad_category = "rules:\n  - {id: a, title: A, category: Cloud Stuff, token: {prefix: aa_, alphabet: hex, length: 20}}\n";
         assert!(error_of(bad_category).contains("must be kebab-case"));
-        let bad_provider = "rules:\n  - {id: a, title: A, provider: ' ', token: {prefix: a_, alphabet: hex, length: 20}}\n";
+        let bad_provider = "rules:\n  - {id: a, title: A, provider: ' ', token: {prefix: aa_, alphabet: hex, length: 20}}\n";
         assert!(error_of(bad_provider).contains("`provider` must be one non-empty line"));
     }
 
     #[test]
     fn severity_comes_from_the_rule_then_the_document_then_high() {
-        let yaml = "severity: low\nrules:\n  - {id: a, title: A, token: {prefix: a_, alphabet: hex, length: 20}}\n  - {id: b, title: B, severity: medium, token: {prefix: b_, alphabet: hex, length: 20}}\n";
+        let yaml = "severity: low\nrules:\n  - {id: a, title: A, token: {prefix: aa_, alphabet: hex, length: 20}}\n  - {id: b, title: B, severity: medium, token: {prefix: bb_, alphabet: hex, length: 20}}\n";
         let rules = parse_rules_document(yaml, "t.yaml", DEFAULT_CATEGORY).unwrap();
         assert_eq!(rules[0].severity, Severity::Low);
         assert_eq!(rules[1].severity, Severity::Medium);
         let bare =
-            "rules:\n  - {id: a, title: A, token: {prefix: a_, alphabet: hex, length: 20}}\n";
+            "rules:\n  - {id: a, title: A, token: {prefix: aa_, alphabet: hex, length: 20}}\n";
         let rules = parse_rules_document(bare, "t.yaml", DEFAULT_CATEGORY).unwrap();
         assert_eq!(rules[0].severity, Severity::High);
     }

@@ -259,11 +259,14 @@ fn scan_file(
         }
     };
     match scanner.content_findings(&origin, Content::Bytes(blob.content())) {
-        Ok(scan) => out.findings.extend(
-            scan.findings
-                .into_iter()
-                .filter(|finding| all_lines || on_added_line(finding, &file.added)),
-        ),
+        Ok(scan) => {
+            out.problems.extend(scan.cap_warnings(&path));
+            out.findings.extend(
+                scan.findings
+                    .into_iter()
+                    .filter(|finding| all_lines || on_added_line(finding, &file.added)),
+            );
+        }
         Err(error) => out.problems.push(Problem::Error(format!(
             "cannot scan the staged content of {path}: {error}"
         ))),

@@ -6,7 +6,7 @@
 use super::walk::Place;
 use super::{HistoryOptions, HistoryScan, ReadTuning};
 use crate::finding::{CommitInfo, Finding};
-use crate::scan::Scanner;
+use crate::scan::{CappedRule, Scanner};
 use crate::source::{Content, Origin, Problem};
 use git2::Repository;
 use std::collections::{HashMap, HashSet};
@@ -53,20 +53,38 @@ pub fn scan_history_with(
         commit: None,
     };
     let scan = super::scan_with(dir, options, tuning, |content: Content<'_>| {
-        scanner
-            .content_findings(&nowhere, content)
-            .map(|scan| scan.findings)
+        scanner.content_findings(&nowhere, content).map(|scan| {
+            let capped = scan.capped.into_iter().map(BlobHit::Capped);
+            scan.findings
+                .into_iter()
+                .map(BlobHit::Found)
+                .chain(capped)
+                .collect()
+        })
     })?;
     let repo = super::open_repository(dir)?;
     let mut commits = CommitCache::new(&repo);
     let mut placed: Vec<(Place, Finding)> = Vec::new();
-    for (blob, findings) in &scan.hits {
-        for place in scan.places(*blob) {
+    let mut cap_warnings = Vec::new();
+    for (blob, hits) in &scan.hits {
+        let places = scan.places(*blob);
+        for capped in hits.iter().filter_map(BlobHit::capped) {
+            if let Some(first) = places.first() {
+                let origin = origin_at(&scan, &mut commits, *first);
+                let commit = origin
+                    .commit
+                    .as_ref()
+                    .map_or("?", |c| &c.id[..c.id.len().min(12)]);
+                let shown = format!("{} (commit {commit})", origin.path);
+                cap_warnings.push(Problem::Warning(capped.warning(&shown)));
+            }
+        }
+        for place in places {
             let origin = origin_at(&scan, &mut commits, *place);
             if scanner.is_path_allowed(&origin) {
                 continue;
             }
-            for finding in findings {
+            for finding in hits.iter().filter_map(BlobHit::found) {
                 let mut finding = finding.clone();
                 finding.path.clone_from(&origin.path);
                 finding.commit.clone_from(&origin.commit);
@@ -82,6 +100,7 @@ pub fn scan_history_with(
         }
     }
     let mut out = dedupe(placed, all_occurrences);
+    out.problems.append(&mut cap_warnings);
     out.problems
         .extend(scan.warnings.iter().cloned().map(Problem::Warning));
     out.problems.extend(
@@ -90,6 +109,31 @@ pub fn scan_history_with(
             .map(|error| Problem::Error(scan.describe(error))),
     );
     Ok(out)
+}
+
+/// What the scan of one blob yields: findings, and the rules whose findings were capped.
+// Nearly every item is a finding: boxing it to shrink the rare `Capped` would cost an
+// allocation per finding for nothing.
+#[allow(clippy::large_enum_variant)]
+enum BlobHit {
+    Found(Finding),
+    Capped(CappedRule),
+}
+
+impl BlobHit {
+    fn found(&self) -> Option<&Finding> {
+        match self {
+            BlobHit::Found(finding) => Some(finding),
+            BlobHit::Capped(_) => None,
+        }
+    }
+
+    fn capped(&self) -> Option<&CappedRule> {
+        match self {
+            BlobHit::Capped(capped) => Some(capped),
+            BlobHit::Found(_) => None,
+        }
+    }
 }
 
 /// Keeps, per fingerprint, the oldest place (commit order, then path, line, column), or every
