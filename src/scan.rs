@@ -17,9 +17,11 @@
 
 mod cap;
 mod parts;
+mod tally;
 mod window;
 
 pub use cap::{CappedRule, MAX_FINDINGS_PER_RULE};
+pub use tally::Tally;
 pub use window::{BINARY_PROBE_LEN, Windowing, looks_binary};
 
 use crate::detect::Matcher;
@@ -60,6 +62,7 @@ pub struct Scanner {
     matcher: Arc<Matcher>,
     config: Arc<Config>,
     windowing: Windowing,
+    tally: Arc<Tally>,
 }
 
 impl Scanner {
@@ -69,6 +72,7 @@ impl Scanner {
             matcher,
             config,
             windowing: Windowing::DEFAULT,
+            tally: Arc::default(),
         }
     }
 
@@ -81,6 +85,11 @@ impl Scanner {
     /// The matcher it runs.
     pub fn matcher(&self) -> &Matcher {
         &self.matcher
+    }
+
+    /// What it has scanned so far, this scanner and its clones together.
+    pub fn tally(&self) -> &Tally {
+        &self.tally
     }
 
     /// The configuration it applies (`allow_paths` and `--exclude` included).
@@ -161,15 +170,19 @@ impl Scanner {
                     })
                     .collect()
             };
-            match content {
-                Content::Bytes(bytes) => {
-                    let len = Some(bytes.len() as u64);
-                    window::scan_stream(bytes, len, self.windowing, find, on_match)?
-                }
-                Content::Stream { reader, len } => {
-                    window::scan_stream(reader, len, self.windowing, find, on_match)?
-                }
+            let (reader, len): (Box<dyn io::Read + '_>, _) = match content {
+                Content::Bytes(bytes) => (Box::new(bytes), Some(bytes.len() as u64)),
+                Content::Stream { reader, len } => (reader, len),
+            };
+            let mut counted = tally::Counted {
+                inner: reader,
+                count: 0,
+            };
+            let outcome = window::scan_stream(&mut counted, len, self.windowing, find, on_match)?;
+            if outcome != Outcome::Binary {
+                self.tally.add(counted.count);
             }
+            outcome
         };
         let rules = self.matcher.rules().rules();
         Ok(BlobScan {

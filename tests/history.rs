@@ -168,7 +168,8 @@ fn occurrences_count_every_place_holding_the_secret_in_every_format() {
     assert_eq!(results[1]["properties"]["occurrences"], 1, "{sarif}");
     let (_, text) = repo.scan_raw(&["--format", "text"]);
     assert_eq!(
-        text.matches("also    at 3 other places in history").count(),
+        text.matches("also         at 3 other places in history")
+            .count(),
         1,
         "{text}"
     );

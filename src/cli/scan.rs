@@ -14,17 +14,19 @@ use crate::cli::{exit, ui};
 use crate::detect::Matcher;
 use crate::finding::Finding;
 use crate::report::{self, Format, ReportOptions};
-use crate::rules::config::Config;
-use crate::scan::{PathsScan, Scanner, Suppressions, finish, scan_paths};
+use crate::rules::{self, config::Config};
+use crate::scan::{PathsScan, Scanner, Suppressions, Tally, finish, scan_paths};
 use crate::source::files::{WalkOptions, enclosing_repository};
 use crate::source::{Problem, path_list, stdin};
 use crate::suppress::{Baseline, IgnoreList};
 use anyhow::{Context, bail};
 use clap::Args;
+use indicatif::HumanBytes;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// The file of fingerprints to suppress, at the repository root.
 pub const IGNORE_FILE_NAME: &str = ".tokhygignore";
@@ -42,7 +44,9 @@ byte in the first 8 KiB) are not read, but path rules (key stores) apply to them
 (with a byte order mark, or recognised) is decoded and scanned. A file named on the command
 line (or in --files-from) that is not scanned (binary, --exclude or allow_paths, over
 --max-file-size) is named on stderr, with the reason.
-Paths are shown as given, '/'-separated; line and column are 1-based, the column counts bytes.";
+Paths are shown as given, '/'-separated; line and column are 1-based, the column counts bytes.
+A clean scan says so in one line on stderr (files, bytes, time) unless -q; -v gives the figures
+after any scan.";
 
 /// Arguments of `tokhyg scan`.
 #[derive(Debug, Args)]
@@ -162,30 +166,101 @@ pub struct ScanSetup {
     pub suppressions: Suppressions,
     /// Canonical repository root (or scan root outside a repository).
     pub root: PathBuf,
+    /// When the scan began (before the configuration was read), for its summary.
+    pub started: Instant,
 }
 
 impl ScanSetup {
     /// Loads the configuration, rules, ignore file and baseline for a scan rooted at `root`
     /// (canonical), as `args` ask.
     pub fn load(root: PathBuf, args: &CommonArgs) -> anyhow::Result<ScanSetup> {
+        let started = Instant::now();
         let mut config = Config::find(&root, args.config.as_deref())?;
         config.exclude(&args.exclude)?;
         let rules = config.effective_rules()?;
+        let config_path = args.config.clone().or_else(|| {
+            let default = root.join(rules::config::CONFIG_FILE_NAME);
+            default.is_file().then_some(default)
+        });
+        match &config_path {
+            Some(path) => ui::detail(format_args!(
+                "{}, with the configuration {}",
+                report::plural(rules.len(), "rule"),
+                path.display()
+            )),
+            None => ui::detail(format_args!(
+                "{}, built in (no {} at {})",
+                report::plural(rules.len(), "rule"),
+                rules::config::CONFIG_FILE_NAME,
+                root.display()
+            )),
+        }
         let scanner = Scanner::new(Arc::new(Matcher::new(rules)), Arc::new(config));
         let ignore_path = root.join(IGNORE_FILE_NAME);
         let ignore = if ignore_path.is_file() {
+            ui::detail(format_args!(
+                "fingerprints ignored: {}",
+                ignore_path.display()
+            ));
             IgnoreList::load(&ignore_path)?
         } else {
             IgnoreList::default()
         };
         // Loaded now even when it is only to be updated, so a bad file fails before the scan.
         let baseline = args.baseline_to_update().map(Baseline::load).transpose()?;
+        if let Some(path) = args.baseline_to_update() {
+            ui::detail(format_args!("baseline: {}", path.display()));
+        }
         let baseline = baseline.filter(|_| args.baseline_to_write().is_none());
         Ok(ScanSetup {
             scanner,
             suppressions: Suppressions { ignore, baseline },
             root,
+            started,
         })
+    }
+}
+
+impl ScanSetup {
+    /// The summary of a scan by this setup's scanner, counting `noun` (`file`, `blob`).
+    pub fn summary(&self, noun: &'static str) -> Summary<'_> {
+        Summary {
+            noun,
+            tally: self.scanner.tally(),
+            started: self.started,
+        }
+    }
+}
+
+/// What a scan read and how long it took, said in one line on stderr: `no secrets found in 42
+/// files (1.21 MiB) in 0.03 s` after a clean scan (unless `-q`), `scanned 42 files ...` after
+/// any other with `-v`.
+#[derive(Debug)]
+pub struct Summary<'a> {
+    noun: &'static str,
+    tally: &'a Tally,
+    started: Instant,
+}
+
+impl Summary<'_> {
+    /// The figures: `42 files (1.21 MiB) in 0.03 s`.
+    fn figures(&self) -> String {
+        format!(
+            "{} ({}) in {:.2} s",
+            report::plural(self.tally.blobs(), self.noun),
+            HumanBytes(self.tally.bytes()),
+            self.started.elapsed().as_secs_f64()
+        )
+    }
+
+    /// Says the summary: that nothing was found when `clean` (nothing found, no error), else
+    /// the figures with `-v` only.
+    fn say(&self, clean: bool) {
+        if clean {
+            ui::info(format_args!("no secrets found in {}", self.figures()));
+        } else {
+            ui::detail(format_args!("scanned {}", self.figures()));
+        }
     }
 }
 
@@ -233,16 +308,22 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         scan_stdin(&setup.scanner, &mut scan);
     }
     let findings = finish(scan.findings, &setup.suppressions);
-    conclude(findings, &scan.problems, &args.common)
+    conclude(
+        findings,
+        &scan.problems,
+        &args.common,
+        &setup.summary("file"),
+    )
 }
 
-/// Reports `findings` (sorted, suppressions applied) and `problems` as `args` ask, and returns
-/// the exit code: 2 if there was an error, else 1 if anything was found (0 when a baseline was
-/// written), else 0.
+/// Reports `findings` (sorted, suppressions applied) and `problems` as `args` ask, then says
+/// `summary` on stderr, and returns the exit code: 2 if there was an error, else 1 if anything
+/// was found (0 when a baseline was written), else 0.
 pub fn conclude(
     findings: Vec<Finding>,
     problems: &[Problem],
     args: &CommonArgs,
+    summary: &Summary<'_>,
 ) -> anyhow::Result<u8> {
     if let Some(path) = args.baseline_to_write() {
         write_baseline(path, &findings, problems, args)?;
@@ -252,6 +333,7 @@ pub fn conclude(
     write_report(&findings, args)?;
     // After the report, so that the last lines on a terminal say the result is incomplete.
     let had_error = report_problems(problems);
+    summary.say(findings.is_empty() && !had_error);
     Ok(if had_error {
         exit::ERROR
     } else if findings.is_empty() {
@@ -440,7 +522,12 @@ fn run_history(ranges: &[String], args: &ScanArgs) -> anyhow::Result<u8> {
             ));
         }
     }
-    conclude(findings, &found.problems, &args.common)
+    conclude(
+        findings,
+        &found.problems,
+        &args.common,
+        &setup.summary("blob"),
+    )
 }
 
 /// Runs `tokhyg scan --staged` in the repository a git hook sees (see
@@ -466,7 +553,12 @@ fn run_staged(args: &ScanArgs) -> anyhow::Result<u8> {
     let findings = finish(found.findings, &setup.suppressions);
     let advice = (!findings.is_empty() && args.common.baseline_to_write().is_none())
         .then(|| super::hook::blocked_commit_advice(&findings));
-    let code = conclude(findings, &found.problems, &args.common)?;
+    let code = conclude(
+        findings,
+        &found.problems,
+        &args.common,
+        &setup.summary("staged file"),
+    )?;
     if let Some(advice) = advice {
         eprint!("\n{advice}");
     }

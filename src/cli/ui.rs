@@ -3,8 +3,8 @@
 //!
 //! - [`warn`] and errors are always said: they change what the user must do.
 //! - [`info`] (a confirmation, the strength line, a clean scan's summary) is silenced by `-q`.
-//! - [`detail`] (what was loaded, what was suppressed, the figures of a scan with findings) is
-//!   said only with `-v`.
+//! - [`detail`] (what a scan loaded, the figures of a scan with findings) is said only with
+//!   `-v`.
 //!
 //! Everything goes through [`printable`], so a path or a value read from a file cannot inject
 //! terminal control or bidirectional characters into a message.
@@ -33,8 +33,8 @@ pub struct GlobalArgs {
     /// no strength line, no summary of a clean scan.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Say more on stderr: the files a scan loaded, what suppressions hid, a scan's figures
-    /// even when it found something.
+    /// Say more on stderr: the rules, configuration, ignore file and baseline a scan loaded,
+    /// and its figures (files, bytes, time) even when it found something.
     #[arg(short, long, global = true)]
     pub verbose: bool,
     /// Color the text report: auto (on a terminal, unless NO_COLOR is set or TERM=dumb),

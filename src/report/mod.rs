@@ -81,6 +81,13 @@ pub fn write(
     out.flush()
 }
 
+/// `1 secret`, `2 secrets`: a count and a noun made plural with `s` unless the count is 1.
+pub fn plural(count: impl std::fmt::Display, noun: &str) -> String {
+    let count = count.to_string();
+    let s = if count == "1" { "" } else { "s" };
+    format!("{count} {noun}{s}")
+}
+
 /// The remediation of a finding's rule, or [`DEFAULT_REMEDIATION`].
 fn remediation(finding: &Finding) -> &str {
     finding

@@ -22,7 +22,7 @@
 
 use super::color::{PATH, RULE, paint};
 use super::redact::printable;
-use super::{ReportOptions, remediation};
+use super::{ReportOptions, plural, remediation};
 use crate::finding::Finding;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
@@ -125,15 +125,6 @@ fn summary(findings: &[Finding]) -> String {
         plural(secrets, "secret"),
         plural(files, "file")
     )
-}
-
-/// `1 secret`, `2 secrets`.
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
 }
 
 #[cfg(test)]
