@@ -1,6 +1,7 @@
 //! Command-line front end: one thin module per subcommand. Each turns its arguments into calls
 //! to the library and its results into an exit code (see [`exit`]).
 
+pub mod docs;
 pub mod generate;
 pub mod generate_into;
 pub mod hook;
@@ -46,6 +47,10 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Install or remove the plain git pre-commit hook.
     Hook(hook::HookArgs),
+    /// Print shell completions: bash, zsh, fish, powershell or elvish.
+    Completions(docs::CompletionsArgs),
+    /// Print the manual page (roff), or write every page into a directory.
+    Man(docs::ManArgs),
 }
 
 /// Runs the parsed command line and maps its result to the process exit code. Errors are
@@ -57,6 +62,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Scan(args) => scan::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Hook(args) => hook::run(args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
