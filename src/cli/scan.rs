@@ -22,7 +22,6 @@ use crate::suppress::{Baseline, IgnoreList};
 use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::HumanBytes;
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -104,7 +103,7 @@ pub struct CommonArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output (mode 0600 with --show-secrets).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Show secrets whole in the report instead of redacted.
@@ -401,7 +400,7 @@ fn report_problems(problems: &[Problem]) -> bool {
 fn write_report(findings: &[Finding], args: &CommonArgs) -> anyhow::Result<()> {
     match &args.output {
         Some(path) => {
-            let file = File::create(path)
+            let file = report::create_file(path, args.show_secrets)
                 .with_context(|| format!("cannot create the report file {}", path.display()))?;
             let mut out = BufWriter::new(file);
             let options = ReportOptions {

@@ -15,7 +15,9 @@ pub use sarif::MAX_RESULTS as SARIF_MAX_RESULTS;
 pub use uri::encode_path;
 
 use crate::finding::Finding;
+use std::fs::File;
 use std::io::{self, Write};
+use std::path::Path;
 
 /// What to say when a rule has no remediation of its own.
 pub const DEFAULT_REMEDIATION: &str =
@@ -86,6 +88,25 @@ pub fn plural(count: impl std::fmt::Display, noun: &str) -> String {
     let count = count.to_string();
     let s = if count == "1" { "" } else { "s" };
     format!("{count} {noun}{s}")
+}
+
+/// Creates the report file `path` (emptied if it exists). A report that holds secrets whole
+/// (`holds_secrets`, as with `--show-secrets`) is readable by its owner only: created with mode
+/// 0600, and an existing file set to 0600 before anything is written to it.
+pub fn create_file(path: &Path, holds_secrets: bool) -> io::Result<File> {
+    let mut options = File::options();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if holds_secrets {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        return Ok(file);
+    }
+    #[cfg(not(unix))]
+    let _ = holds_secrets; // no modes to set
+    options.open(path)
 }
 
 /// The remediation of a finding's rule, or [`DEFAULT_REMEDIATION`].
@@ -212,6 +233,29 @@ pub(crate) mod tests {
                 .collect();
             assert!(positions.is_sorted(), "{format:?}: {positions:?}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn report_files_holding_secrets_are_private_even_when_they_existed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let fresh = dir.path().join("fresh.json");
+        create_file(&fresh, true).unwrap();
+        assert_eq!(mode(&fresh), 0o600);
+        let existing = dir.path().join("existing.json");
+        std::fs::write(&existing, "old report, longer than the new one").unwrap();
+        std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let mut file = create_file(&existing, true).unwrap();
+        file.write_all(b"new").unwrap();
+        assert_eq!(mode(&existing), 0o600);
+        assert_eq!(std::fs::read(&existing).unwrap(), b"new");
+        let redacted = dir.path().join("redacted.json");
+        std::fs::write(&redacted, "").unwrap();
+        std::fs::set_permissions(&redacted, std::fs::Permissions::from_mode(0o644)).unwrap();
+        create_file(&redacted, false).unwrap();
+        assert_eq!(mode(&redacted), 0o644, "a redacted report keeps its mode");
     }
 
     #[test]

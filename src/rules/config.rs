@@ -66,8 +66,8 @@ impl Config {
                 allow_paths: Vec::new(),
             }
         } else {
-            serde_yaml_ng::from_str(text)
-                .map_err(|error| anyhow::anyhow!(plain(error)))
+            super::yaml_depth::check_depth(text)
+                .and_then(|()| serde_yaml_ng::from_str(text).map_err(|e| anyhow::anyhow!(plain(e))))
                 .with_context(|| {
                 format!(
                     "{origin}: not a valid tokhyg config (known keys: rules, disable, disable_categories, allow_paths)"
@@ -111,6 +111,9 @@ impl Config {
     pub fn is_config_document(file_name: &str, text: &str) -> bool {
         if file_name == CONFIG_FILE_NAME {
             return true;
+        }
+        if super::yaml_depth::check_depth(text).is_err() {
+            return false; // its parse as a rules file says why
         }
         let Ok(serde_yaml_ng::Value::Mapping(map)) = serde_yaml_ng::from_str(text) else {
             return false;

@@ -7,6 +7,7 @@ pub mod context;
 pub mod path_globs;
 pub mod plain_errors;
 mod schema;
+mod yaml_depth;
 
 pub use schema::{MIN_KEYWORD_LEN, is_selective_keyword};
 

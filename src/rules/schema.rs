@@ -103,8 +103,11 @@ pub(crate) fn parse_rules_document(
     origin: &str,
     default_category: &str,
 ) -> anyhow::Result<Vec<Rule>> {
-    let document: RulesDocument = serde_yaml_ng::from_str(text)
-        .map_err(|error| anyhow::anyhow!(super::plain_errors::plain(error)))
+    let document: RulesDocument = super::yaml_depth::check_depth(text)
+        .and_then(|()| {
+            serde_yaml_ng::from_str(text)
+                .map_err(|error| anyhow::anyhow!(super::plain_errors::plain(error)))
+        })
         .with_context(|| {
         format!("{origin}: not a valid rules file (expected a top-level `rules:` list; see rules/README.md)")
     })?;

@@ -119,16 +119,13 @@ impl Baseline {
         let mut fingerprints = HashSet::with_capacity(file.findings.len());
         for (index, entry) in file.findings.iter().enumerate() {
             if !is_fingerprint(&entry.fingerprint) {
-                // Echo the value only when it cannot be a secret pasted by mistake.
-                let value = if entry.fingerprint.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    format!(" `{}`", entry.fingerprint)
-                } else {
-                    String::new()
-                };
+                // Never echo the value: a secret pasted by mistake may be hexadecimal too.
                 bail!(
-                    "baseline file {shown}: entry {} has an invalid fingerprint{value} \
-                     (expected 32 lowercase hexadecimal characters)",
+                    "baseline file {shown}: entry {} has an invalid fingerprint (not shown: it \
+                     may be a pasted secret) of {} characters; expected 32 lowercase \
+                     hexadecimal characters",
                     index + 1,
+                    entry.fingerprint.chars().count(),
                 );
             }
             fingerprints.insert(entry.fingerprint.clone());
@@ -393,11 +390,11 @@ mod tests {
             (r#"{"version": 2, "findings": []}"#, "has version 2"),
             (
                 r#"{"version": 1, "findings": [{"fingerprint": "ABC", "rule": "r", "path": "p", "line": 1}]}"#,
-                "entry 1 has an invalid fingerprint `ABC`",
+                "entry 1 has an invalid fingerprint (not shown: it may be a pasted secret) of 3 characters",
             ),
             (
                 r#"{"version": 1, "findings": [{"fingerprint": "ghp_x", "rule": "r", "path": "p", "line": 1}]}"#,
-                "entry 1 has an invalid fingerprint (expected",
+                "entry 1 has an invalid fingerprint (not shown: it may be a pasted secret) of 5 characters",
             ),
         ];
         for (text, expected) in cases {

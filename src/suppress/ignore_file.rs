@@ -13,24 +13,26 @@ use anyhow::Context;
 use std::collections::HashSet;
 use std::path::Path;
 
-/// A line of an ignore file that is not a fingerprint.
+/// A line of an ignore file that is not a fingerprint. The entry itself is never shown: a
+/// secret pasted by mistake can be made of hexadecimal digits too (a hex API key), and an error
+/// message ends up in CI logs. Its length and whether it is hexadecimal are enough to fix it.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "{file}:{line}: {shown} is not a fingerprint: expected {FINGERPRINT_LEN} hexadecimal \
-     characters (as printed in tokhyg's JSON output), optionally followed by a `# comment`",
-    shown = match text {
-        Some(text) => format!("`{text}`"),
-        None => "the entry (not shown: it may be a pasted secret)".to_owned(),
-    }
+    "{file}:{line}: the entry (not shown: it may be a pasted secret) is not a fingerprint: it has \
+     {length} {kind}, expected {FINGERPRINT_LEN} hexadecimal characters (as printed in tokhyg's \
+     reports), optionally followed by a `# comment`",
+    kind = if *hexadecimal { "hexadecimal characters" } else { "characters, not all hexadecimal" }
 )]
 pub struct IgnoreFileError {
     /// The file, as given.
     pub file: String,
     /// 1-based line number.
     pub line: usize,
-    /// The offending entry when it is made of hexadecimal digits only (a mistyped
-    /// fingerprint); `None` otherwise, so a secret pasted by mistake is not echoed into logs.
-    pub text: Option<String>,
+    /// Length of the entry in characters.
+    pub length: usize,
+    /// Whether the entry is made of hexadecimal digits only (a mistyped fingerprint, or a hex
+    /// secret).
+    pub hexadecimal: bool,
 }
 
 /// The set of fingerprints listed in an ignore file.
@@ -69,10 +71,8 @@ impl IgnoreList {
                 return Err(IgnoreFileError {
                     file: file.to_owned(),
                     line: index + 1,
-                    text: entry
-                        .bytes()
-                        .all(|b| b.is_ascii_hexdigit())
-                        .then(|| entry.to_owned()),
+                    length: entry.chars().count(),
+                    hexadecimal: entry.bytes().all(|b| b.is_ascii_hexdigit()),
                 });
             }
             fingerprints.insert(lower);
@@ -122,8 +122,9 @@ mod tests {
         let error = IgnoreList::parse(&text, "repo/.tokhygignore").unwrap_err();
         assert_eq!(error.line, 3);
         let message = error.to_string();
-        let expected = format!("repo/.tokhygignore:3: `{}0` is not a fingerprint", &A[..20]);
-        assert!(message.starts_with(&expected), "{message}");
+        let expected = "repo/.tokhygignore:3: the entry (not shown: it may be a pasted secret) \
+                        is not a fingerprint: it has 21 hexadecimal characters, expected 32";
+        assert!(message.starts_with(expected), "{message}");
     }
 
     #[test]
@@ -144,6 +145,16 @@ mod tests {
             message.starts_with("f:2: the entry (not shown"),
             "{message}"
         );
+        assert!(
+            message.contains("38 characters, not all hexadecimal"),
+            "{message}"
+        );
+        // A hex secret (40 characters, as many API keys) is not echoed either.
+        let hex_secret = "3f9a1c7e5b2d4f608a1b3c5d7e9f0a2b4c6d8e0f";
+        let message = IgnoreList::parse(hex_secret, "f").unwrap_err().to_string();
+        assert!(!message.contains(hex_secret), "{message}");
+        assert!(!message.contains(&hex_secret[..16]), "{message}");
+        assert!(message.contains("40 hexadecimal characters"), "{message}");
     }
 
     #[test]
