@@ -100,6 +100,12 @@ pub fn scan_history_with(
         }
     }
     let mut out = dedupe(placed, all_occurrences);
+    let (found, mut problems) =
+        super::ref_objects::scan_ref_objects(&repo, scanner, &scan.ref_objects);
+    out.findings.extend(found);
+    out.problems.append(&mut problems);
+    out.problems
+        .extend(scan.ref_errors.iter().cloned().map(Problem::Error));
     out.problems.append(&mut cap_warnings);
     out.problems
         .extend(scan.warnings.iter().cloned().map(Problem::Warning));

@@ -15,6 +15,7 @@ mod large_blob_tests;
 pub mod paths;
 mod progress;
 pub mod read;
+mod ref_objects;
 pub mod select;
 pub mod stream;
 #[cfg(test)]
@@ -95,7 +96,11 @@ pub struct HistoryScan<T> {
     pub hits: Vec<(BlobIndex, Vec<T>)>,
     /// Objects that could not be read (missing or corrupt): the scan is incomplete.
     pub errors: Vec<ObjectError>,
-    /// Things the user should know: a shallow clone, refs that were not scanned.
+    /// Refs whose object could not be read: the history behind them was not scanned.
+    pub ref_errors: Vec<String>,
+    /// Refs pointing at a blob or a tree, to be scanned as content of the ref.
+    pub ref_objects: Vec<select::RefObject>,
+    /// Things the user should know: a shallow clone, refs that lead nowhere.
     pub warnings: Vec<String>,
     /// Figures.
     pub stats: Stats,
@@ -194,8 +199,10 @@ where
                 .to_owned(),
         );
     }
-    for name in &commits.skipped_refs {
-        warnings.push(format!("{name} does not point at a commit: not scanned"));
+    for name in &commits.dangling_refs {
+        warnings.push(format!(
+            "{name} is a symbolic ref to a ref that does not exist: nothing to scan there"
+        ));
     }
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -267,6 +274,8 @@ where
         commits: commits.order,
         hits,
         errors,
+        ref_errors: commits.unreadable_refs,
+        ref_objects: commits.ref_objects,
         warnings,
         stats,
         paths: map.paths,

@@ -3,7 +3,7 @@
 //! plus the boundary commits whose contents a range scan must not report again.
 
 use anyhow::{Context, bail};
-use git2::{Oid, Repository, RevparseMode, Sort};
+use git2::{ErrorCode, ObjectType, Oid, Repository, RevparseMode, Sort};
 use std::collections::HashSet;
 
 /// The ref namespaces a full-history scan starts from, besides `HEAD`. Stashes (`refs/stash`),
@@ -29,8 +29,26 @@ pub struct Commits {
     /// Commits outside the selection whose trees are already known: the parents of selected
     /// commits that a range excluded. Their blobs are not "added" by the range.
     pub boundary: Vec<Oid>,
-    /// Refs pointing at something other than a commit (a tag of a tree or blob), not scanned.
-    pub skipped_refs: Vec<String>,
+    /// Symbolic refs whose target does not exist (`refs/remotes/origin/HEAD` to a deleted
+    /// branch): nothing to scan, worth a word.
+    pub dangling_refs: Vec<String>,
+    /// Refs pointing straight at a blob or a tree (git.git's tag `junio-gpg-pub` points at a
+    /// public key): scanned as content of the ref, outside any commit.
+    pub ref_objects: Vec<RefObject>,
+    /// Refs whose object (or a tag on the way to it) could not be read: what they lead to was
+    /// not scanned, which makes the scan incomplete (an error, not a warning).
+    pub unreadable_refs: Vec<String>,
+}
+
+/// A ref pointing at a blob or a tree rather than a commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefObject {
+    /// The ref's full name (`refs/tags/junio-gpg-pub`).
+    pub name: String,
+    /// The blob or tree, after peeling tags.
+    pub id: Oid,
+    /// True for a tree (its blobs are scanned), false for a blob.
+    pub is_tree: bool,
 }
 
 /// Enumerates the commits of `selection` in `repo`.
@@ -41,7 +59,7 @@ pub fn select(repo: &Repository, selection: &Selection) -> anyhow::Result<Commit
     let mut commits = Commits::default();
     let mut hidden = false;
     match selection {
-        Selection::AllRefs => push_all_refs(repo, &mut walk, &mut commits.skipped_refs)?,
+        Selection::AllRefs => push_all_refs(repo, &mut walk, &mut commits)?,
         Selection::Ranges(specs) => {
             for spec in specs {
                 hidden |= push_spec(repo, &mut walk, spec)?;
@@ -62,13 +80,16 @@ pub fn select(repo: &Repository, selection: &Selection) -> anyhow::Result<Commit
 fn push_all_refs(
     repo: &Repository,
     walk: &mut git2::Revwalk<'_>,
-    skipped: &mut Vec<String>,
+    commits: &mut Commits,
 ) -> anyhow::Result<()> {
-    // An unborn HEAD (a fresh repository) is simply not a starting point.
-    if let Ok(head) = repo.head()
-        && let Ok(commit) = head.peel_to_commit()
-    {
-        walk.push(commit.id())?;
+    match repo.head() {
+        Ok(head) => push_ref(repo, walk, commits, "HEAD", &head)?,
+        // A fresh repository: HEAD names a branch with no commit yet, nothing to scan.
+        Err(error) if error.code() == ErrorCode::UnbornBranch => {}
+        Err(error) => commits.unreadable_refs.push(format!(
+            "HEAD cannot be resolved ({}): the history it leads to was not scanned",
+            error.message()
+        )),
     }
     for reference in repo.references().context("cannot list the references")? {
         let reference = reference.context("cannot read a reference")?;
@@ -76,14 +97,68 @@ fn push_all_refs(
         if !SCANNED_NAMESPACES.iter().any(|ns| name.starts_with(ns)) {
             continue;
         }
-        match reference.peel_to_commit() {
-            Ok(commit) => walk.push(commit.id())?,
-            // A dangling symbolic ref (refs/remotes/origin/HEAD to a deleted branch) or a tag
-            // of a tree or blob: say so rather than skip it silently.
-            Err(_) => skipped.push(name),
-        }
+        push_ref(repo, walk, commits, &name, &reference)?;
     }
     Ok(())
+}
+
+/// Starts the walk at what `reference` points to: a commit is pushed, a blob or tree kept to
+/// be scanned on its own, and an object that cannot be read is an error naming the ref.
+fn push_ref(
+    repo: &Repository,
+    walk: &mut git2::Revwalk<'_>,
+    commits: &mut Commits,
+    name: &str,
+    reference: &git2::Reference<'_>,
+) -> anyhow::Result<()> {
+    let Ok(resolved) = reference.resolve() else {
+        commits.dangling_refs.push(name.to_owned());
+        return Ok(());
+    };
+    let Some(mut id) = resolved.target() else {
+        commits.dangling_refs.push(name.to_owned());
+        return Ok(());
+    };
+    // Peel tags by hand, so that an unreadable object is named and not mistaken for a ref to
+    // something other than a commit.
+    loop {
+        let object = match repo.find_object(id, None) {
+            Ok(object) => object,
+            Err(error) => {
+                commits.unreadable_refs.push(format!(
+                    "{name} points at object {id}, which cannot be read ({}): the history it \
+                     leads to was not scanned (`git fsck` names what is missing or corrupt)",
+                    error.message()
+                ));
+                return Ok(());
+            }
+        };
+        match object.kind() {
+            Some(ObjectType::Commit) => {
+                walk.push(id)
+                    .with_context(|| format!("{name}: cannot start the walk at commit {id}"))?;
+                return Ok(());
+            }
+            Some(ObjectType::Tag) => match object.as_tag().map(|tag| tag.target_id()) {
+                Some(target) => id = target,
+                None => bail!("{name}: object {id} says it is a tag but cannot be read as one"),
+            },
+            Some(kind @ (ObjectType::Blob | ObjectType::Tree)) => {
+                commits.ref_objects.push(RefObject {
+                    name: name.to_owned(),
+                    id,
+                    is_tree: kind == ObjectType::Tree,
+                });
+                return Ok(());
+            }
+            _ => {
+                commits.unreadable_refs.push(format!(
+                    "{name} points at object {id} of an unknown kind: not scanned"
+                ));
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// Pushes or hides the ends of one revision spec; true when it hid something.

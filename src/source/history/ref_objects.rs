@@ -1,0 +1,79 @@
+//! Refs that point straight at a blob or a tree (git.git's tag `junio-gpg-pub` holds a public
+//! key): their content is part of what the repository shares, outside any commit, so it is
+//! scanned and reported at the ref's name (`refs/tags/NAME` for a blob, `refs/tags/NAME:PATH`
+//! for a blob of a tree, as `git show` names them).
+
+use super::select::RefObject;
+use crate::finding::Finding;
+use crate::scan::Scanner;
+use crate::source::{Blob, Content, Origin, Problem};
+use git2::{ObjectType, Repository, TreeWalkMode, TreeWalkResult};
+
+/// Findings and problems of the blobs and trees some refs point at.
+pub(super) fn scan_ref_objects(
+    repo: &Repository,
+    scanner: &Scanner,
+    objects: &[RefObject],
+) -> (Vec<Finding>, Vec<Problem>) {
+    let mut findings = Vec::new();
+    let mut problems = Vec::new();
+    for object in objects {
+        let mut blobs = Vec::new();
+        if object.is_tree {
+            match repo.find_tree(object.id) {
+                Ok(tree) => {
+                    let walked = tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+                        if entry.kind() == Some(ObjectType::Blob) {
+                            let name = String::from_utf8_lossy(entry.name_bytes());
+                            blobs.push((format!("{dir}{name}"), entry.id()));
+                        }
+                        TreeWalkResult::Ok
+                    });
+                    if let Err(error) = walked {
+                        problems.push(unreadable(&object.name, "tree", object.id, &error));
+                    }
+                }
+                Err(error) => problems.push(unreadable(&object.name, "tree", object.id, &error)),
+            }
+        } else {
+            blobs.push((String::new(), object.id));
+        }
+        for (path, id) in blobs {
+            let shown = if object.is_tree {
+                format!("{}:{path}", object.name)
+            } else {
+                object.name.clone()
+            };
+            let blob = match repo.find_blob(id) {
+                Ok(blob) => blob,
+                Err(error) => {
+                    problems.push(unreadable(&shown, "blob", id, &error));
+                    continue;
+                }
+            };
+            let origin = Origin {
+                path: shown.clone(),
+                rule_path: object.is_tree.then(|| path.clone()),
+                commit: None,
+            };
+            let content = Content::Bytes(blob.content());
+            match scanner.scan_blob(Blob { origin, content }) {
+                Ok(scan) => findings.extend(scan.findings.into_iter().map(|mut finding| {
+                    finding.occurrences = Some(1);
+                    finding
+                })),
+                Err(error) => {
+                    problems.push(Problem::Error(format!("cannot scan {shown}: {error}")))
+                }
+            }
+        }
+    }
+    (findings, problems)
+}
+
+fn unreadable(shown: &str, kind: &str, id: git2::Oid, error: &git2::Error) -> Problem {
+    Problem::Error(format!(
+        "cannot read {kind} {id} of {shown} ({}): not scanned",
+        error.message()
+    ))
+}
