@@ -29,7 +29,7 @@ use crate::finding::Finding;
 use crate::rules::config::Config;
 use crate::source::files::{WalkOptions, walk};
 use crate::source::{Blob, Content, Origin, Problem};
-use crate::suppress::{Baseline, IgnoreList, fingerprint, has_allow_comment};
+use crate::suppress::{Baseline, IgnoreList, Salt, fingerprint_with, has_allow_comment};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -63,6 +63,8 @@ pub struct Scanner {
     config: Arc<Config>,
     windowing: Windowing,
     tally: Arc<Tally>,
+    /// The repository's fingerprint salt, if it has one (see [`crate::suppress::Salt`]).
+    salt: Option<Salt>,
 }
 
 impl Scanner {
@@ -73,7 +75,15 @@ impl Scanner {
             config,
             windowing: Windowing::DEFAULT,
             tally: Arc::default(),
+            salt: None,
         }
+    }
+
+    /// The same scanner fingerprinting findings keyed with `salt` (the repository's, from
+    /// `.tokhygignore`), or unkeyed with `None`.
+    pub fn with_fingerprint_salt(mut self, salt: Option<Salt>) -> Scanner {
+        self.salt = salt;
+        self
     }
 
     /// The same scanner reading streams in windows of another size (tests use small ones).
@@ -208,7 +218,7 @@ impl Scanner {
             column_utf16: at.column_utf16,
             commit: origin.commit.clone(),
             occurrences: None,
-            fingerprint: fingerprint(&rule.id, raw),
+            fingerprint: fingerprint_with(self.salt.as_ref(), &rule.id, raw),
             public_prefix: rule.public_prefix_len(&secret),
             secret,
             related: Vec::new(),
@@ -245,7 +255,7 @@ pub struct Suppressions {
 impl Suppressions {
     /// Whether `finding` is suppressed.
     pub fn suppresses(&self, finding: &Finding) -> bool {
-        self.ignore.contains(&finding.fingerprint)
+        self.ignore.suppresses(finding)
             || self.baseline.as_ref().is_some_and(|b| b.contains(finding))
     }
 }

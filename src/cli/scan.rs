@@ -194,17 +194,24 @@ impl ScanSetup {
                 root.display()
             )),
         }
-        let scanner = Scanner::new(Arc::new(Matcher::new(rules)), Arc::new(config));
         let ignore_path = root.join(IGNORE_FILE_NAME);
         let ignore = if ignore_path.is_file() {
             ui::detail(format_args!(
                 "fingerprints ignored: {}",
                 ignore_path.display()
             ));
-            IgnoreList::load(&ignore_path)?
+            let ignore = IgnoreList::load(&ignore_path)?;
+            if ignore.salt().is_none() {
+                ui::warn(unsalted_ignore_file_advice(&ignore_path));
+            }
+            ignore
         } else {
             IgnoreList::default()
         };
+        // The ignore file's salt keys every fingerprint the scan prints (reports, the hook's
+        // advice, new baseline entries), so they match the file's entries in every kind of scan.
+        let scanner = Scanner::new(Arc::new(Matcher::new(rules)), Arc::new(config))
+            .with_fingerprint_salt(ignore.salt().copied());
         // Loaded now even when it is only to be updated, so a bad file fails before the scan.
         let baseline = args.baseline_to_update().map(Baseline::load).transpose()?;
         if let Some(path) = args.baseline_to_update() {
@@ -340,6 +347,19 @@ pub fn conclude(
     } else {
         exit::FINDINGS
     })
+}
+
+/// What to do about an ignore file without a salt line, with a new salt to paste.
+fn unsalted_ignore_file_advice(path: &Path) -> String {
+    format!(
+        "{} has no salt line, so its fingerprints are plain hashes of rule and secret that \
+         anyone reading the file can test against guessed secrets (a weak password falls in \
+         seconds). Add this line at its top: `{} {}`. Reports then print fingerprints keyed \
+         with it; the entries already there keep working until you replace them",
+        path.display(),
+        crate::suppress::SALT_PREFIX,
+        crate::suppress::Salt::random()
+    )
 }
 
 /// Writes the baseline `path` of `findings` (suppressed by the ignore list only), updating the

@@ -1,17 +1,26 @@
 //! Baseline file: the findings a repository already had when the team adopted tokhyg, so a scan
 //! reports only new leaks (`--baseline`, written by `--write-baseline`).
 //!
-//! Format (JSON, version 1), deterministic for a given set of findings and free of raw secrets:
+//! Format (JSON, version 2), deterministic for a given set of findings and salt, and free of raw
+//! secrets:
 //!
 //! ```json
 //! {
-//!   "version": 1,
+//!   "version": 2,
+//!   "salt": "9f86d081884c7d659a2feaa0c55ad015",
 //!   "findings": [
-//!     { "fingerprint": "a2872c14b128eb2070c4f372ed55e25f", "rule": "github-pat-classic",
+//!     { "fingerprint": "b9a373b3dd5f3e41c0c3a01811c288d3", "rule": "generic-api-key",
 //!       "path": "config/dev.env", "line": 3, "commit": null }
 //!   ]
 //! }
 //! ```
+//!
+//! Fingerprints are keyed with the file's own `salt` (version 2 of [`super::fingerprint`]),
+//! random when the file is first written and kept when it is updated, so the fingerprints of a
+//! committed baseline cannot be tested against guessed secrets by whoever sees them without
+//! the file. Version 1 files (no salt, unkeyed fingerprints) are still read; their entries
+//! suppress as before, and an update rewrites the entries it finds again with keyed fingerprints
+//! (entries it keeps without finding them stay unkeyed, marked `"unsalted": true`).
 //!
 //! Matching is by fingerprint only (rule + secret), like `.tokhygignore`: a baselined secret
 //! that moves to another file or line stays baselined, and the same secret pasted somewhere new
@@ -23,17 +32,17 @@
 //! changed), adds an entry for each finding of a secret it did not know, and drops the entries
 //! whose secret was not found, counting each kind.
 
-use super::fingerprint::is_fingerprint;
+use super::fingerprint::{Salt, fingerprint, fingerprint_with, is_fingerprint};
 use crate::finding::Finding;
 use crate::rules::plain_errors::plain;
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
-/// The only baseline format version this build reads and writes.
-const VERSION: u32 = 1;
+/// The baseline format version this build writes; it reads this one and version 1 (no salt).
+const VERSION: u32 = 2;
 
 /// One baselined finding on disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,20 +53,44 @@ struct Entry {
     line: usize,
     #[serde(default)]
     commit: Option<String>,
+    /// The fingerprint is unkeyed (version 1): an entry of a version-1 file, kept by an update
+    /// that did not find its secret.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    unsalted: bool,
 }
 
 /// The baseline file on disk.
 #[derive(Debug, Serialize, Deserialize)]
 struct File {
     version: u32,
+    /// Hex salt of the keyed fingerprints (version 2; absent in version 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    salt: Option<String>,
     findings: Vec<Entry>,
 }
 
 /// The findings recorded in a baseline file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Baseline {
-    fingerprints: HashSet<String>,
+    /// The salt of its keyed fingerprints (a new one for a new or version-1 baseline).
+    salt: Salt,
+    /// Keyed fingerprints of its entries.
+    keyed: HashSet<String>,
+    /// Unkeyed (version-1) fingerprints of its entries.
+    unkeyed: HashSet<String>,
     entries: Vec<Entry>,
+}
+
+impl Default for Baseline {
+    /// An empty baseline with a new random salt.
+    fn default() -> Self {
+        Baseline {
+            salt: Salt::random(),
+            keyed: HashSet::new(),
+            unkeyed: HashSet::new(),
+            entries: Vec::new(),
+        }
+    }
 }
 
 /// What updating a baseline did, in entries.
@@ -72,13 +105,15 @@ pub struct BaselineUpdate {
 }
 
 impl Entry {
-    fn of(finding: &Finding) -> Entry {
+    /// The entry of `finding`, its fingerprint keyed with `salt`.
+    fn of(finding: &Finding, salt: &Salt) -> Entry {
         Entry {
-            fingerprint: finding.fingerprint.clone(),
+            fingerprint: keyed(salt, finding),
             rule: finding.rule_id.clone(),
             path: finding.path.clone(),
             line: finding.line,
             commit: finding.commit.as_ref().map(|c| c.id.clone()),
+            unsalted: false,
         }
     }
 
@@ -109,15 +144,27 @@ impl Baseline {
                  regenerate it with `tokhyg scan --write-baseline {shown}`"
                 )
             })?;
-        if file.version != VERSION {
-            bail!(
-                "baseline file {shown} has version {}, this tokhyg reads version {VERSION}; \
-                 regenerate it with `tokhyg scan --write-baseline {shown}`",
-                file.version
-            );
-        }
-        let mut fingerprints = HashSet::with_capacity(file.findings.len());
-        for (index, entry) in file.findings.iter().enumerate() {
+        let salt = match (file.version, file.salt.as_deref()) {
+            (1, _) => None,
+            (VERSION, Some(salt)) => Some(Salt::parse(salt).with_context(|| {
+                format!(
+                    "baseline file {shown}: `salt` must be 32 hexadecimal characters; \
+                     regenerate the file with `tokhyg scan --write-baseline {shown}`"
+                )
+            })?),
+            (VERSION, None) => bail!(
+                "baseline file {shown} has version {VERSION} but no `salt`; regenerate it with \
+                 `tokhyg scan --write-baseline {shown}`"
+            ),
+            (other, _) => bail!(
+                "baseline file {shown} has version {other}, this tokhyg reads versions 1 and \
+                 {VERSION}; regenerate it with `tokhyg scan --write-baseline {shown}`"
+            ),
+        };
+        let mut entries = file.findings;
+        let mut keyed = HashSet::new();
+        let mut unkeyed = HashSet::new();
+        for (index, entry) in entries.iter_mut().enumerate() {
             if !is_fingerprint(&entry.fingerprint) {
                 // Never echo the value: a secret pasted by mistake may be hexadecimal too.
                 bail!(
@@ -128,27 +175,36 @@ impl Baseline {
                     entry.fingerprint.chars().count(),
                 );
             }
-            fingerprints.insert(entry.fingerprint.clone());
+            entry.unsalted |= salt.is_none();
+            if entry.unsalted {
+                unkeyed.insert(entry.fingerprint.clone());
+            } else {
+                keyed.insert(entry.fingerprint.clone());
+            }
         }
         Ok(Baseline {
-            fingerprints,
-            entries: file.findings,
+            salt: salt.unwrap_or_else(Salt::random),
+            keyed,
+            unkeyed,
+            entries,
         })
     }
 
-    /// Whether `finding` was already known when the baseline was written (by fingerprint).
+    /// Whether `finding` was already known when the baseline was written (by fingerprint: keyed
+    /// with the baseline's salt, or unkeyed for the entries of a version-1 file).
     pub fn contains(&self, finding: &Finding) -> bool {
-        self.fingerprints.contains(&finding.fingerprint)
+        self.keyed.contains(&keyed(&self.salt, finding))
+            || (!self.unkeyed.is_empty() && self.unkeyed.contains(&unkeyed(finding)))
     }
 
     /// Number of distinct fingerprints in the baseline.
     pub fn len(&self) -> usize {
-        self.fingerprints.len()
+        self.keyed.len() + self.unkeyed.len()
     }
 
     /// Whether the baseline records no finding.
     pub fn is_empty(&self) -> bool {
-        self.fingerprints.is_empty()
+        self.len() == 0
     }
 
     /// Writes a baseline of `findings` to `path` atomically (a temporary file in the same
@@ -171,36 +227,67 @@ impl Baseline {
         findings: &[Finding],
         keep_unfound: bool,
     ) -> anyhow::Result<BaselineUpdate> {
-        let found: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
-        let (kept, unfound): (Vec<&Entry>, Vec<&Entry>) = self
-            .entries
-            .iter()
-            .partition(|entry| found.contains(entry.fingerprint.as_str()));
+        let found_keyed: HashSet<String> = findings.iter().map(|f| keyed(&self.salt, f)).collect();
+        // Unkeyed fingerprint -> keyed one, to rewrite the version-1 entries found again.
+        let found_unkeyed: HashMap<String, String> = if self.unkeyed.is_empty() {
+            HashMap::new()
+        } else {
+            findings
+                .iter()
+                .map(|f| (unkeyed(f), keyed(&self.salt, f)))
+                .collect()
+        };
+        let (kept, unfound): (Vec<&Entry>, Vec<&Entry>) = self.entries.iter().partition(|entry| {
+            if entry.unsalted {
+                found_unkeyed.contains_key(&entry.fingerprint)
+            } else {
+                found_keyed.contains(&entry.fingerprint)
+            }
+        });
+        let kept = kept.into_iter().map(|entry| match entry.unsalted {
+            true => Entry {
+                fingerprint: found_unkeyed[&entry.fingerprint].clone(),
+                unsalted: false,
+                ..entry.clone()
+            },
+            false => entry.clone(),
+        });
         let new: Vec<Entry> = findings
             .iter()
-            .filter(|f| !self.fingerprints.contains(&f.fingerprint))
-            .map(Entry::of)
+            .filter(|f| !self.contains(f))
+            .map(|f| Entry::of(f, &self.salt))
             .collect();
         let update = BaselineUpdate {
             kept: kept.len() + if keep_unfound { unfound.len() } else { 0 },
             added: new.len(),
             dropped: if keep_unfound { 0 } else { unfound.len() },
         };
-        let mut entries: Vec<Entry> = kept.into_iter().cloned().chain(new).collect();
+        let mut entries: Vec<Entry> = kept.chain(new).collect();
         if keep_unfound {
             entries.extend(unfound.into_iter().cloned());
         }
         entries.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         entries.dedup();
-        write_file(path, entries)?;
+        write_file(path, &self.salt, entries)?;
         Ok(update)
     }
 }
 
+/// The fingerprint of `finding` keyed with `salt`.
+fn keyed(salt: &Salt, finding: &Finding) -> String {
+    fingerprint_with(Some(salt), &finding.rule_id, finding.secret.as_bytes())
+}
+
+/// The unkeyed (version-1) fingerprint of `finding`.
+fn unkeyed(finding: &Finding) -> String {
+    fingerprint(&finding.rule_id, finding.secret.as_bytes())
+}
+
 /// Writes the baseline file atomically (see [`Baseline::write`]).
-fn write_file(path: &Path, entries: Vec<Entry>) -> anyhow::Result<()> {
+fn write_file(path: &Path, salt: &Salt, entries: Vec<Entry>) -> anyhow::Result<()> {
     let file = File {
         version: VERSION,
+        salt: Some(salt.to_string()),
         findings: entries,
     };
     let mut json = serde_json::to_vec_pretty(&file).context("cannot encode the baseline")?;
@@ -285,13 +372,20 @@ mod tests {
         let first = finding("a.env", 2, "rule-a", "secret-one-yyyy");
         let one = dir.path().join("one.json");
         let two = dir.path().join("two.json");
-        Baseline::write(&one, &[second.clone(), first.clone()]).unwrap();
-        Baseline::write(&two, &[first.clone(), second.clone()]).unwrap();
+        let empty = Baseline::default();
+        let salt = empty.salt;
+        empty
+            .write_updated(&one, &[second.clone(), first.clone()], false)
+            .unwrap();
+        empty
+            .write_updated(&two, &[first.clone(), second.clone()], false)
+            .unwrap();
         let text = std::fs::read_to_string(&one).unwrap();
         assert_eq!(text, std::fs::read_to_string(&two).unwrap());
         let expected = format!(
             r#"{{
-  "version": 1,
+  "version": 2,
+  "salt": "{salt}",
   "findings": [
     {{
       "fingerprint": "{}",
@@ -310,10 +404,47 @@ mod tests {
   ]
 }}
 "#,
-            first.fingerprint, second.fingerprint
+            keyed(&salt, &first),
+            keyed(&salt, &second)
         );
         assert_eq!(text, expected);
+        // Keyed: neither the unkeyed fingerprint nor one of another salt.
+        assert!(!text.contains(&first.fingerprint), "{text}");
+        let other = Baseline::default();
+        assert_ne!(keyed(&other.salt, &first), keyed(&salt, &first));
         assert!(!text.contains("secret-one") && !text.contains("secret-two"));
+    }
+
+    #[test]
+    fn a_version_1_baseline_still_suppresses_and_an_update_keys_what_it_finds_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.json");
+        let found = finding("a.env", 3, "r", "found-again-secret-1");
+        let unfound = finding("b.env", 4, "r", "not-found-secret-22");
+        let v1 = format!(
+            r#"{{"version": 1, "findings": [
+                {{"fingerprint": "{}", "rule": "r", "path": "a.env", "line": 3}},
+                {{"fingerprint": "{}", "rule": "r", "path": "b.env", "line": 4}}]}}"#,
+            found.fingerprint, unfound.fingerprint
+        );
+        std::fs::write(&path, v1).unwrap();
+        let old = Baseline::load(&path).unwrap();
+        assert!(old.contains(&found) && old.contains(&unfound));
+        assert!(!old.contains(&finding("c.env", 1, "r", "a-new-secret-333")));
+        // Kept without being found (an incomplete scan): stays unkeyed, marked so.
+        old.write_updated(&path, std::slice::from_ref(&found), true)
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\"version\": 2"), "{text}");
+        assert!(
+            !text.contains(&found.fingerprint),
+            "found again: rewritten keyed: {text}"
+        );
+        assert!(text.contains(&unfound.fingerprint), "{text}");
+        assert_eq!(text.matches("\"unsalted\": true").count(), 1, "{text}");
+        let updated = Baseline::load(&path).unwrap();
+        assert_eq!(updated.salt, old.salt, "the salt is kept from then on");
+        assert!(updated.contains(&found) && updated.contains(&unfound));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! `.tokhygignore`: fingerprints of findings a team has judged harmless (test fixtures, revoked
-//! keys kept for history), one per line.
+//! keys kept for history), one per line, and the repository's fingerprint salt.
 //!
 //! Format: a fingerprint (see [`super::fingerprint`]) per line, optionally followed by whitespace
 //! and a `#` comment; lines that are blank or start with `#` are comments. Leading and trailing
@@ -7,38 +7,75 @@
 //! is accepted and folded to lower case. Anything else is an error naming the file and the line,
 //! because a silently skipped line would let a secret the user meant to track go unreported — or
 //! the reverse.
+//!
+//! The salt is the comment line `# tokhyg-salt: HEX` (32 hexadecimal characters, conventionally
+//! the first line; a comment, so that older tokhyg versions read the file too). With it, reports
+//! print keyed fingerprints (version 2); entries of either version suppress.
 
-use super::fingerprint::{FINGERPRINT_LEN, is_fingerprint};
+use super::fingerprint::{FINGERPRINT_LEN, Salt, fingerprint, is_fingerprint};
+use crate::finding::Finding;
 use anyhow::Context;
 use std::collections::HashSet;
 use std::path::Path;
 
-/// A line of an ignore file that is not a fingerprint. The entry itself is never shown: a
-/// secret pasted by mistake can be made of hexadecimal digits too (a hex API key), and an error
-/// message ends up in CI logs. Its length and whether it is hexadecimal are enough to fix it.
+/// The comment that introduces the salt line, as tokhyg writes it.
+pub const SALT_PREFIX: &str = "# tokhyg-salt:";
+
+/// What a comment must start with to be the salt line (spaces after `#` are free).
+const SALT_KEY: &str = "tokhyg-salt:";
+
+/// A line of an ignore file that cannot be read. An entry is never shown: a secret pasted by
+/// mistake can be made of hexadecimal digits too (a hex API key), and an error message ends up in
+/// CI logs. Its length and whether it is hexadecimal are enough to fix it.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "{file}:{line}: the entry (not shown: it may be a pasted secret) is not a fingerprint: it has \
-     {length} {kind}, expected {FINGERPRINT_LEN} hexadecimal characters (as printed in tokhyg's \
-     reports), optionally followed by a `# comment`",
-    kind = if *hexadecimal { "hexadecimal characters" } else { "characters, not all hexadecimal" }
-)]
-pub struct IgnoreFileError {
-    /// The file, as given.
-    pub file: String,
-    /// 1-based line number.
-    pub line: usize,
-    /// Length of the entry in characters.
-    pub length: usize,
-    /// Whether the entry is made of hexadecimal digits only (a mistyped fingerprint, or a hex
-    /// secret).
-    pub hexadecimal: bool,
+pub enum IgnoreFileError {
+    /// An entry that is not a fingerprint.
+    #[error(
+        "{file}:{line}: the entry (not shown: it may be a pasted secret) is not a fingerprint: it \
+         has {length} {kind}, expected {FINGERPRINT_LEN} hexadecimal characters (as printed in \
+         tokhyg's reports), optionally followed by a `# comment`",
+        kind = if *hexadecimal { "hexadecimal characters" } else { "characters, not all hexadecimal" }
+    )]
+    NotAFingerprint {
+        /// The file, as given.
+        file: String,
+        /// 1-based line number.
+        line: usize,
+        /// Length of the entry in characters.
+        length: usize,
+        /// Whether the entry is made of hexadecimal digits only.
+        hexadecimal: bool,
+    },
+    /// A salt line whose value is not 32 hexadecimal characters, or a second, different salt.
+    #[error(
+        "{file}:{line}: {problem}: the line `{SALT_PREFIX} HEX` takes 32 hexadecimal characters, \
+         once per file (remove the line to have tokhyg print a new one)"
+    )]
+    BadSalt {
+        /// The file, as given.
+        file: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+}
+
+impl IgnoreFileError {
+    /// The 1-based line the error is about.
+    pub fn line(&self) -> usize {
+        match self {
+            IgnoreFileError::NotAFingerprint { line, .. }
+            | IgnoreFileError::BadSalt { line, .. } => *line,
+        }
+    }
 }
 
 /// The set of fingerprints listed in an ignore file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IgnoreList {
     fingerprints: HashSet<String>,
+    salt: Option<Salt>,
 }
 
 impl IgnoreList {
@@ -57,7 +94,25 @@ impl IgnoreList {
     pub fn parse(text: &str, file: &str) -> Result<IgnoreList, IgnoreFileError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut fingerprints = HashSet::new();
+        let mut salt: Option<Salt> = None;
         for (index, raw) in text.lines().enumerate() {
+            let salt_value = raw
+                .trim()
+                .strip_prefix('#')
+                .and_then(|comment| comment.trim_start().strip_prefix(SALT_KEY));
+            if let Some(value) = salt_value {
+                let bad = |problem| IgnoreFileError::BadSalt {
+                    file: file.to_owned(),
+                    line: index + 1,
+                    problem,
+                };
+                let parsed = Salt::parse(value.trim()).ok_or_else(|| bad("not a salt"))?;
+                if salt.is_some_and(|known| known != parsed) {
+                    return Err(bad("a second, different salt"));
+                }
+                salt = Some(parsed);
+                continue;
+            }
             let entry = match raw.find('#') {
                 Some(hash) => &raw[..hash],
                 None => raw,
@@ -68,7 +123,7 @@ impl IgnoreList {
             }
             let lower = entry.to_ascii_lowercase();
             if !is_fingerprint(&lower) {
-                return Err(IgnoreFileError {
+                return Err(IgnoreFileError::NotAFingerprint {
                     file: file.to_owned(),
                     line: index + 1,
                     length: entry.chars().count(),
@@ -77,12 +132,27 @@ impl IgnoreList {
             }
             fingerprints.insert(lower);
         }
-        Ok(IgnoreList { fingerprints })
+        Ok(IgnoreList { fingerprints, salt })
+    }
+
+    /// The repository's fingerprint salt, from the `# tokhyg-salt:` line.
+    pub fn salt(&self) -> Option<&Salt> {
+        self.salt.as_ref()
     }
 
     /// Whether `fingerprint` is listed.
     pub fn contains(&self, fingerprint: &str) -> bool {
         self.fingerprints.contains(fingerprint)
+    }
+
+    /// Whether `finding` is listed: by its fingerprint (keyed with this file's salt when it has
+    /// one), or by the unkeyed version-1 fingerprint of its rule and secret, which entries written
+    /// before the salt hold.
+    pub fn suppresses(&self, finding: &Finding) -> bool {
+        self.contains(&finding.fingerprint)
+            || (self.salt.is_some()
+                && !self.fingerprints.is_empty()
+                && self.contains(&fingerprint(&finding.rule_id, finding.secret.as_bytes())))
     }
 
     /// Number of distinct fingerprints listed.
@@ -120,7 +190,7 @@ mod tests {
     fn an_invalid_line_names_file_and_line() {
         let text = format!("{A}\n# ok\n{}0 # oops\n", &A[..20]);
         let error = IgnoreList::parse(&text, "repo/.tokhygignore").unwrap_err();
-        assert_eq!(error.line, 3);
+        assert_eq!(error.line(), 3);
         let message = error.to_string();
         let expected = "repo/.tokhygignore:3: the entry (not shown: it may be a pasted secret) \
                         is not a fingerprint: it has 21 hexadecimal characters, expected 32";
@@ -155,6 +225,59 @@ mod tests {
         assert!(!message.contains(hex_secret), "{message}");
         assert!(!message.contains(&hex_secret[..16]), "{message}");
         assert!(message.contains("40 hexadecimal characters"), "{message}");
+    }
+
+    fn finding(rule: &str, secret: &str, fingerprint: String) -> Finding {
+        Finding {
+            rule_id: rule.to_owned(),
+            secret: secret.to_owned(),
+            fingerprint,
+            ..crate::report::tests::sample_findings().remove(0)
+        }
+    }
+
+    #[test]
+    fn the_salt_line_keys_the_list_and_unkeyed_entries_still_suppress() {
+        let salt = Salt::random();
+        let keyed_secret = "keyed-secret-value-1";
+        let old_secret = "old-secret-value-22";
+        let keyed = crate::suppress::fingerprint_with(Some(&salt), "r", keyed_secret.as_bytes());
+        let old = fingerprint("r", old_secret.as_bytes());
+        let text = format!("{SALT_PREFIX} {salt}\n{keyed}\n{old}  # from before the salt\n");
+        let list = IgnoreList::parse(&text, "f").unwrap();
+        assert_eq!(list.salt(), Some(&salt));
+        assert_eq!(list.len(), 2);
+        let found = |secret: &str| {
+            let fingerprint =
+                crate::suppress::fingerprint_with(Some(&salt), "r", secret.as_bytes());
+            list.suppresses(&finding("r", secret, fingerprint))
+        };
+        assert!(found(keyed_secret));
+        assert!(found(old_secret), "an unkeyed entry still suppresses");
+        assert!(!found("another-secret-333"));
+        assert!(IgnoreList::parse(&old, "f").unwrap().salt().is_none());
+    }
+
+    #[test]
+    fn a_bad_or_second_salt_is_an_error_naming_the_line() {
+        let salt = Salt::random();
+        for (text, line, problem) in [
+            (format!("{SALT_PREFIX} 0011\n"), 1, "not a salt"),
+            (
+                format!(
+                    "{SALT_PREFIX} {salt}\n{A}\n{SALT_PREFIX} {}\n",
+                    Salt::random()
+                ),
+                3,
+                "a second, different salt",
+            ),
+        ] {
+            let error = IgnoreList::parse(&text, "f").unwrap_err();
+            assert_eq!(error.line(), line);
+            assert!(error.to_string().contains(problem), "{error}");
+        }
+        let twice = format!("{SALT_PREFIX} {salt}\n#tokhyg-salt:   {salt}\n");
+        assert_eq!(IgnoreList::parse(&twice, "f").unwrap().salt(), Some(&salt));
     }
 
     #[test]

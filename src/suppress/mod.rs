@@ -15,5 +15,5 @@ mod ignore_file;
 
 pub use allow::{ALLOW_MARKER, has_allow_comment};
 pub use baseline::{Baseline, BaselineUpdate};
-pub use fingerprint::{FINGERPRINT_LEN, fingerprint, is_fingerprint};
-pub use ignore_file::{IgnoreFileError, IgnoreList};
+pub use fingerprint::{FINGERPRINT_LEN, Salt, fingerprint, fingerprint_with, is_fingerprint};
+pub use ignore_file::{IgnoreFileError, IgnoreList, SALT_PREFIX};
