@@ -16,12 +16,12 @@
 //! And the version is the same everywhere it is written (`Cargo.toml`, CHANGELOG.md, the
 //! README's and `.pre-commit-hooks.yaml`'s `rev`).
 
-#[path = "support/git_repo.rs"]
-mod git_repo;
+#[path = "support/hook_repo.rs"]
+mod hook_repo;
 #[path = "support/test_deps.rs"]
 mod test_deps;
 
-use git_repo::{git_in, init_repo, write_file};
+use hook_repo::git_repo::{git_in, init_repo, write_file};
 use serde_yaml_ng::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -149,14 +149,6 @@ impl Project {
     /// `bash -c SCRIPT` in the project (`-e` when `stop_on_error`, as CI services run steps),
     /// with `env` set; its exit code and output.
     fn bash(&self, script: &str, stop_on_error: bool, env: &[(&str, &str)]) -> (i32, String) {
-        let bin_dir = Path::new(env!("CARGO_BIN_EXE_tokhyg"))
-            .parent()
-            .expect("a directory")
-            .to_path_buf();
-        let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        )))
-        .expect("PATH");
         let mut command = Command::new("bash");
         command
             .arg("--norc")
@@ -164,7 +156,7 @@ impl Project {
             .args(stop_on_error.then_some("-e"))
             .args(["-c", script])
             .current_dir(self.dir())
-            .env("PATH", path)
+            .env("PATH", hook_repo::path_with_tokhyg())
             .env("HOME", self.tmp.path().join("home"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env_remove("GIT_DIR")

@@ -2,11 +2,12 @@
 //! `-q` and `-v` on every subcommand, and hostile file names (bidirectional overrides, control
 //! characters) escaped wherever a path is shown.
 
-#[path = "support/git_repo.rs"]
-mod git_repo;
+#[path = "support/hook_repo.rs"]
+mod hook_repo;
 
-use git_repo::{SECRET_A, TEST_RULES, git_in, init_repo, write_file};
-use std::path::{Path, PathBuf};
+use hook_repo::git_repo::{SECRET_A, TEST_RULES, git_in, init_repo, write_file};
+use hook_repo::{path_with_tokhyg, tokhyg_bin};
+use std::path::Path;
 use std::process::Command;
 use tempfile::TempDir;
 
@@ -17,22 +18,12 @@ struct Run {
     stderr: String,
 }
 
-/// The tokhyg binary under test.
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_tokhyg"))
-}
-
 /// `tokhyg ARGS` in `dir`, with PATH leading to the binary (the hook checks it) and no color.
 fn tokhyg(dir: &Path, args: &[&str]) -> Run {
-    let bin_dir = bin().parent().expect("a directory").to_path_buf();
-    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    )))
-    .expect("PATH");
-    let out = Command::new(bin())
+    let out = Command::new(tokhyg_bin())
         .current_dir(dir)
         .args(args)
-        .env("PATH", path)
+        .env("PATH", path_with_tokhyg())
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")

@@ -2,6 +2,9 @@
 //! `tests/precommit_framework.rs`): commits that run real hooks, with a `.tokhyg.yaml` holding a
 //! test rule of its own, so that the tests do not depend on the built-in rules.
 
+// Each test crate uses a different part of this module.
+#![allow(dead_code)]
+
 #[path = "git_repo.rs"]
 pub mod git_repo;
 
