@@ -213,10 +213,10 @@ impl Matcher {
                 let compiled = compile::compile(&self.rules.rules()[rule]);
                 if let Err(error) = &compiled {
                     let rule = &self.rules.rules()[rule];
-                    eprintln!(
-                        "tokhyg: warning: rule `{}` ({}) is skipped: {error}",
-                        rule.id, rule.origin
-                    );
+                    let message =
+                        format!("rule `{}` ({}) is skipped: {error}", rule.id, rule.origin);
+                    // The origin is a path the user chose: escaped like every path shown.
+                    eprintln!("tokhyg: warning: {}", crate::report::printable(&message));
                 }
                 compiled
             })
