@@ -150,3 +150,72 @@ fn make_writable(path: &std::path::Path) {
     permissions.set_readonly(false);
     std::fs::set_permissions(path, permissions).expect("chmod");
 }
+
+/// Truncates the loose object `id` to `eighths`/8 of its length.
+fn truncate_loose(repo: &GitRepo, id: &str, eighths: u64) {
+    let path = loose_object(repo, id);
+    make_writable(&path);
+    let len = std::fs::metadata(&path).expect("loose object").len();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("open");
+    file.set_len(len * eighths / 8).expect("truncate");
+}
+
+/// A one-commit repository whose blob is a few KiB (several deflate blocks): the loose ids of
+/// its commit, tree and blob.
+fn one_commit() -> (GitRepo, [String; 3]) {
+    let repo = GitRepo::new(TEST_RULES);
+    let filler: String = (0..400)
+        .map(|i| format!("line {i} {}\n", i * 7919))
+        .collect();
+    repo.write("a.txt", &format!("{filler}k = {SECRET_A}\n"));
+    let commit = repo.commit("one");
+    let tree = repo.git(&["rev-parse", "HEAD^{tree}"]);
+    let blob = repo.git(&["rev-parse", "HEAD:a.txt"]);
+    (repo, [commit, tree, blob])
+}
+
+#[test]
+fn truncated_loose_objects_are_errors_in_history_never_a_hang() {
+    for which in 0..3 {
+        for eighths in 0..8 {
+            let (repo, ids) = one_commit();
+            truncate_loose(&repo, &ids[which], eighths);
+            let (code, _, stderr) = scan(&repo, &[]);
+            assert_eq!(code, 2, "object {which} cut to {eighths}/8: {stderr}");
+            assert!(
+                stderr.contains(&ids[which]) || stderr.contains(&ids[which][2..]),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_truncated_staged_blob_is_an_error_never_a_hang() {
+    for eighths in 0..8 {
+        let (repo, _) = one_commit();
+        repo.write(
+            "b.txt",
+            &format!("{}k = {SECRET_B}\n", "filler line\n".repeat(300)),
+        );
+        repo.git(&["add", "b.txt"]);
+        let blob = repo.git(&["rev-parse", ":b.txt"]);
+        truncate_loose(&repo, &blob, eighths);
+        let out = Command::cargo_bin("tokhyg")
+            .expect("binary")
+            .current_dir(&repo.dir)
+            .timeout(TIMEOUT)
+            .arg("scan")
+            .arg("--config")
+            .arg(&repo.rules)
+            .arg("--staged")
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "cut to {eighths}/8: {stderr}");
+        assert!(stderr.contains(&blob[2..]), "{stderr}");
+    }
+}

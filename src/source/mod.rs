@@ -6,6 +6,7 @@
 pub mod decode;
 pub mod files;
 pub mod history;
+pub mod loose_guard;
 pub mod path_list;
 pub mod staged;
 pub mod stdin;

@@ -80,6 +80,7 @@ pub fn open_repository() -> anyhow::Result<Repository> {
             error.message()
         )
     })?;
+    crate::source::loose_guard::guard(&repo)?;
     if repo.is_bare() {
         anyhow::bail!(
             "{} is a bare repository: it has no staged changes to scan (use `tokhyg scan \

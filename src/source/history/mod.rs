@@ -147,15 +147,18 @@ impl<T> HistoryScan<T> {
 }
 
 /// Opens the repository holding `dir` (a work tree, a subdirectory, a bare repository, a
-/// linked worktree), with a message that says what to do when there is none.
+/// linked worktree), with a message that says what to do when there is none; its loose
+/// objects are read by [`crate::source::loose_guard`].
 pub fn open_repository(dir: &Path) -> anyhow::Result<Repository> {
-    Repository::discover(dir).map_err(|error| {
+    let repo = Repository::discover(dir).map_err(|error| {
         anyhow::anyhow!(
             "{} is not in a git repository ({}); run the history scan inside a repository",
             dir.display(),
             error.message()
         )
-    })
+    })?;
+    crate::source::loose_guard::guard(&repo)?;
+    Ok(repo)
 }
 
 /// Scans the history of the repository at `dir`, calling `visit` once per unique blob (from

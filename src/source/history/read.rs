@@ -56,6 +56,7 @@ impl<V> Readers<'_, V> {
                 error.message()
             )
         })?;
+        crate::source::loose_guard::guard(&repo)?;
         let odb = repo.odb()?;
         let mut out = ReaderOutput {
             hits: Vec::new(),

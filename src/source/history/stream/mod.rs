@@ -16,7 +16,7 @@
 mod delta;
 mod exact;
 mod file_at;
-mod loose;
+pub(crate) mod loose;
 mod pack;
 mod pack_index;
 
@@ -292,7 +292,7 @@ fn list_packs(objects: &Path) -> io::Result<Vec<PackSlot>> {
 /// The directories `objects/info/alternates` names, relative ones resolved against `objects`.
 /// Blank lines and `#` comments are skipped, as git does. A C-quoted path (git writes one for
 /// a path with unusual characters) is not decoded: its objects are read with libgit2 instead.
-fn read_alternates(objects: &Path) -> io::Result<Vec<PathBuf>> {
+pub(crate) fn read_alternates(objects: &Path) -> io::Result<Vec<PathBuf>> {
     let file = objects.join("info").join("alternates");
     let read = unless_absent(std::fs::read_to_string(&file), || {
         format!("cannot read {}", file.display())
