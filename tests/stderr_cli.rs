@@ -199,3 +199,25 @@ fn bidi_and_control_characters_in_file_names_are_escaped() {
         assert!(!text.contains('\u{1b}'));
     }
 }
+
+#[test]
+fn quiet_hides_the_history_progress_bar_on_a_terminal() {
+    let repo = clean_repo();
+    // `script` runs the command on a pseudo-terminal, where the bar is drawn.
+    let on_terminal = |args: &str| {
+        let command = format!("'{}' {args}", tokhyg_bin().display());
+        let out = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .current_dir(repo.path())
+            .output();
+        out.map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let Ok(loud) = on_terminal("scan --history") else {
+        eprintln!("`script` (util-linux) is not installed: no terminal to test the bar on");
+        return;
+    };
+    assert!(loud.contains("history ["), "{loud:?}");
+    let quiet = on_terminal("-q scan --history").expect("script runs");
+    assert!(!quiet.contains("history ["), "{quiet:?}");
+    assert!(!quiet.contains("no secrets found"), "{quiet:?}");
+}

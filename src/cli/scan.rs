@@ -526,6 +526,7 @@ fn run_history(ranges: &[String], args: &ScanArgs) -> anyhow::Result<u8> {
     let options = HistoryOptions {
         selection,
         threads: 0,
+        progress: ui::says(ui::Verbosity::Normal),
     };
     let found = history::scan_history(&setup.scanner, &dir, &options, args.all_occurrences)?;
     let findings = finish(found.findings, &setup.suppressions);

@@ -35,6 +35,7 @@ fn all_refs() -> HistoryOptions {
     HistoryOptions {
         selection: Selection::AllRefs,
         threads: 2,
+        progress: false,
     }
 }
 

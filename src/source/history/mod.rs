@@ -53,6 +53,8 @@ pub struct HistoryOptions {
     pub selection: Selection,
     /// Reader threads; 0 means one per core.
     pub threads: usize,
+    /// Draw the progress bar on stderr when it is a terminal (`false` with `-q`).
+    pub progress: bool,
 }
 
 /// How blobs are read: settings a user has no reason to change, which tests use to drive the
@@ -228,7 +230,12 @@ where
             .map(|_| scope.spawn(|| readers.run::<T>()))
             .collect();
         let total = commits.order.len() as u64;
-        let bar = scope.spawn(move || progress::run(counters, total));
+        let progress = options.progress;
+        let bar = scope.spawn(move || {
+            if progress {
+                progress::run(counters, total);
+            }
+        });
         let map = walk_all(&repo, &commits, counters, sender);
         let outputs: Vec<_> = workers.into_iter().map(|w| w.join()).collect();
         counters
