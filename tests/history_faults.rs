@@ -219,3 +219,28 @@ fn a_truncated_staged_blob_is_an_error_never_a_hang() {
         assert!(stderr.contains(&blob[2..]), "{stderr}");
     }
 }
+
+#[test]
+fn a_tree_nested_twenty_thousand_levels_is_walked_without_overflowing_the_stack() {
+    let repo = GitRepo::new(TEST_RULES);
+    let depth = 20_000;
+    let path = format!("{}f.txt", "d/".repeat(depth));
+    let content = format!("k = {SECRET_A}\n");
+    let stream = format!(
+        "commit refs/heads/main\ncommitter A <a@b.c> 0 +0000\ndata 4\ndeep\n\
+         M 100644 inline {path}\ndata {}\n{content}\n",
+        content.len()
+    );
+    let input = repo.tmp.path().join("deep.fi");
+    std::fs::write(&input, stream).expect("write");
+    let imported = std::process::Command::new("git")
+        .current_dir(&repo.dir)
+        .args(["fast-import", "--quiet"])
+        .stdin(std::fs::File::open(&input).expect("open"))
+        .status()
+        .expect("git fast-import");
+    assert!(imported.success());
+    let (code, paths, stderr) = scan(&repo, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(paths, [path]);
+}

@@ -57,7 +57,8 @@ pub fn entries(data: &[u8]) -> impl Iterator<Item = Result<Entry<'_>, MalformedT
     })
 }
 
-fn parse_entry(data: &[u8], at: usize) -> Result<(Entry<'_>, usize), MalformedTree> {
+/// The entry of a raw tree object that starts at byte `at`, and where the next one starts.
+pub fn parse_entry(data: &[u8], at: usize) -> Result<(Entry<'_>, usize), MalformedTree> {
     let bad = MalformedTree { offset: at };
     let rest = &data[at..];
     let space = memchr::memchr(b' ', rest).ok_or(MalformedTree { offset: at })?;

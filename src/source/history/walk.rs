@@ -67,6 +67,14 @@ pub struct BlobMap {
     pub errors: Vec<ObjectError>,
 }
 
+/// A tree being walked: its object, and where its next entry starts.
+struct OpenTree<'r> {
+    id: Oid,
+    dir: PathId,
+    object: git2::OdbObject<'r>,
+    at: usize,
+}
+
 /// Walks commit trees, remembering what it has seen.
 pub struct Walker<'r> {
     odb: &'r Odb<'r>,
@@ -105,41 +113,74 @@ impl<'r> Walker<'r> {
         self.map
     }
 
+    /// Walks `root` depth first, each entry in tree order, with a stack of open trees rather
+    /// than recursion: a tree nested tens of thousands of levels deep (git itself refuses
+    /// 4,096) cannot overflow the thread's stack.
     fn walk_tree(
         &mut self,
-        tree: Oid,
-        dir: PathId,
+        root: Oid,
+        root_dir: PathId,
         commit: Option<CommitIndex>,
         found: &mut dyn FnMut(BlobJob),
     ) {
-        if !self.seen_trees.insert((tree, dir)) {
-            return;
+        let mut open: Vec<OpenTree<'r>> = Vec::new();
+        open.extend(self.open_tree(root, root_dir, commit));
+        while let Some(top) = open.last_mut() {
+            let data = top.object.data();
+            if top.at >= data.len() {
+                open.pop();
+                continue;
+            }
+            let (entry, next) = match tree::parse_entry(data, top.at) {
+                Ok(parsed) => parsed,
+                Err(error) => {
+                    let (id, dir) = (top.id, top.dir);
+                    open.pop();
+                    self.error(id, "tree", commit, dir, error.to_string());
+                    continue;
+                }
+            };
+            top.at = next;
+            let path = match entry.kind {
+                // A submodule's contents live in another repository: not followed.
+                EntryKind::Gitlink => continue,
+                EntryKind::Tree | EntryKind::Blob => self.map.paths.child(top.dir, entry.name),
+            };
+            let (kind, id) = (entry.kind, entry.id);
+            if kind == EntryKind::Tree {
+                open.extend(self.open_tree(id, path, commit));
+            } else {
+                self.see_blob(id, path, commit, found);
+            }
         }
-        let odb = self.odb;
-        let object = match odb.read(tree) {
-            Ok(object) if object.kind() == ObjectType::Tree => object,
+    }
+
+    /// Reads tree `id` at `dir`, unless that pair was walked before; an unreadable tree is
+    /// recorded as an error.
+    fn open_tree(
+        &mut self,
+        id: Oid,
+        dir: PathId,
+        commit: Option<CommitIndex>,
+    ) -> Option<OpenTree<'r>> {
+        if !self.seen_trees.insert((id, dir)) {
+            return None;
+        }
+        match self.odb.read(id) {
+            Ok(object) if object.kind() == ObjectType::Tree => Some(OpenTree {
+                id,
+                dir,
+                object,
+                at: 0,
+            }),
             Ok(object) => {
                 let message = format!("expected a tree, found a {}", object.kind());
-                return self.error(tree, "tree", commit, dir, message);
+                self.error(id, "tree", commit, dir, message);
+                None
             }
-            Err(error) => return self.error(tree, "tree", commit, dir, error.message().into()),
-        };
-        for entry in tree::entries(object.data()) {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(error) => return self.error(tree, "tree", commit, dir, error.to_string()),
-            };
-            match entry.kind {
-                // A submodule's contents live in another repository: not followed.
-                EntryKind::Gitlink => {}
-                EntryKind::Tree => {
-                    let child = self.map.paths.child(dir, entry.name);
-                    self.walk_tree(entry.id, child, commit, found);
-                }
-                EntryKind::Blob => {
-                    let path = self.map.paths.child(dir, entry.name);
-                    self.see_blob(entry.id, path, commit, found);
-                }
+            Err(error) => {
+                self.error(id, "tree", commit, dir, error.message().into());
+                None
             }
         }
     }
