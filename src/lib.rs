@@ -8,6 +8,7 @@ pub mod cli;
 pub mod detect;
 pub mod dotenv;
 pub mod finding;
+pub mod fuzzing;
 pub mod report;
 pub mod rules;
 pub mod scan;
