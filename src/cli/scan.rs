@@ -52,13 +52,17 @@ after any scan.";
 #[command(after_help = SCAN_HELP)]
 pub struct ScanArgs {
     /// Files or directories to scan (default: the current directory); `-` reads standard input.
+    /// With --history, the paths after `--` limit the scan to the files of history at or below
+    /// them, as `git log -- PATH` does (`tokhyg scan --history main~5..main -- src/app.py`).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// How files are walked.
     #[command(flatten)]
     pub walk: WalkArgs,
-    /// Scan git history instead of files: every commit of every branch, tag and HEAD, or only
-    /// the commits of the given revisions and ranges (`origin/main..HEAD`, `A...B`, `REV`).
+    /// Scan the git history of the repository enclosing the current directory instead of files:
+    /// every commit of every branch, tag and HEAD, or only the commits of the revisions and
+    /// ranges given as values (`--history origin/main..HEAD`, `A...B`, `REV`). Put paths after
+    /// `--` to limit it to them: `--history -- src/app.py`.
     #[arg(long, value_name = "RANGE", num_args = 0..)]
     pub history: Option<Vec<String>>,
     /// With --history: list every place that holds a leaked secret, not only the oldest.
@@ -508,15 +512,16 @@ pub(super) fn scan_root(first: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// Runs `tokhyg scan --history [RANGE...]` in the repository enclosing the current directory
-/// (or the first PATH). Unreadable objects are reported after the findings, with exit code 2.
+/// Runs `tokhyg scan --history [RANGE...] [-- PATH...]` in the repository enclosing the current
+/// directory: PATHs limit it to the files at or below them, as `git log -- PATH` does.
+/// Unreadable objects are reported after the findings, with exit code 2.
 fn run_history(ranges: &[String], args: &ScanArgs) -> anyhow::Result<u8> {
     use crate::source::history::{self, HistoryOptions, Selection};
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let dir = args.paths.first().cloned().unwrap_or(cwd);
+    let dir = std::env::current_dir().context("cannot read the current directory")?;
     let repo = history::open_repository(&dir)?;
     let root = repo.workdir().unwrap_or(repo.path()).to_path_buf();
     let root = root.canonicalize().unwrap_or(root);
+    let paths = history_paths(&args.paths, &dir, &root)?;
     let setup = ScanSetup::load(root, &args.common)?;
     let selection = if ranges.is_empty() {
         Selection::AllRefs
@@ -527,6 +532,7 @@ fn run_history(ranges: &[String], args: &ScanArgs) -> anyhow::Result<u8> {
         selection,
         threads: 0,
         progress: ui::says(ui::Verbosity::Normal),
+        paths,
     };
     let found = history::scan_history(&setup.scanner, &dir, &options, args.all_occurrences)?;
     let findings = finish(found.findings, &setup.suppressions);
@@ -548,6 +554,50 @@ fn run_history(ranges: &[String], args: &ScanArgs) -> anyhow::Result<u8> {
         &args.common,
         &setup.summary("blob"),
     )
+}
+
+/// The history paths `paths` (relative to `cwd`, or absolute) name, relative to the work tree
+/// `root`; a path outside it is an error.
+fn history_paths(
+    paths: &[PathBuf],
+    cwd: &Path,
+    root: &Path,
+) -> anyhow::Result<crate::source::history::pathspec::PathSpec> {
+    // `cwd` may be reached through a symbolic link that `root` (canonical) resolves.
+    let canonical_cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+    let mut relative = Vec::new();
+    for path in paths {
+        let inside = [cwd, canonical_cwd.as_path()].into_iter().find_map(|base| {
+            let absolute = normalize(&base.join(path));
+            absolute.strip_prefix(root).ok().map(Path::to_path_buf)
+        });
+        let Some(inside) = inside else {
+            anyhow::bail!(
+                "{} is outside the repository at {}: with --history, the paths after `--` limit \
+                 the scan to files of this repository's history",
+                path.display(),
+                root.display()
+            );
+        };
+        relative.push(inside.to_string_lossy().replace('\\', "/"));
+    }
+    Ok(crate::source::history::pathspec::PathSpec::new(relative))
+}
+
+/// `path` with `.` and `..` components resolved lexically (the path may not exist any more: it
+/// names files of history).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Runs `tokhyg scan --staged` in the repository a git hook sees (see

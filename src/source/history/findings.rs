@@ -101,7 +101,7 @@ pub fn scan_history_with(
     }
     let mut out = dedupe(placed, all_occurrences);
     let (found, mut problems) =
-        super::ref_objects::scan_ref_objects(&repo, scanner, &scan.ref_objects);
+        super::ref_objects::scan_ref_objects(&repo, scanner, &scan.ref_objects, &options.paths);
     out.findings.extend(found);
     out.problems.append(&mut problems);
     out.problems

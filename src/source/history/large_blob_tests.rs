@@ -36,6 +36,7 @@ fn all_refs() -> HistoryOptions {
         selection: Selection::AllRefs,
         threads: 2,
         progress: false,
+        paths: super::pathspec::PathSpec::all(),
     }
 }
 

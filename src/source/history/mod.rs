@@ -13,6 +13,7 @@ mod findings;
 #[cfg(test)]
 mod large_blob_tests;
 pub mod paths;
+pub mod pathspec;
 mod progress;
 pub mod read;
 mod ref_objects;
@@ -55,6 +56,8 @@ pub struct HistoryOptions {
     pub threads: usize,
     /// Draw the progress bar on stderr when it is a terminal (`false` with `-q`).
     pub progress: bool,
+    /// The paths scanned (`-- PATH...`): all, or those at or below some paths.
+    pub paths: pathspec::PathSpec,
 }
 
 /// How blobs are read: settings a user has no reason to change, which tests use to drive the
@@ -236,7 +239,7 @@ where
                 progress::run(counters, total);
             }
         });
-        let map = walk_all(&repo, &commits, counters, sender);
+        let map = walk_all(&repo, &commits, &options.paths, counters, sender);
         let outputs: Vec<_> = workers.into_iter().map(|w| w.join()).collect();
         counters
             .done
@@ -299,11 +302,12 @@ where
 fn walk_all(
     repo: &Repository,
     commits: &select::Commits,
+    paths: &pathspec::PathSpec,
     counters: &Counters,
     sender: std::sync::mpsc::SyncSender<Vec<BlobJob>>,
 ) -> anyhow::Result<walk::BlobMap> {
     let odb = repo.odb().context("cannot open the object database")?;
-    let mut walker = Walker::new(&odb);
+    let mut walker = Walker::new(&odb, paths.clone());
     for id in &commits.boundary {
         let commit = repo
             .find_commit(*id)

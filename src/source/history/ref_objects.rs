@@ -3,6 +3,7 @@
 //! scanned and reported at the ref's name (`refs/tags/NAME` for a blob, `refs/tags/NAME:PATH`
 //! for a blob of a tree, as `git show` names them).
 
+use super::pathspec::PathSpec;
 use super::select::RefObject;
 use crate::finding::Finding;
 use crate::scan::Scanner;
@@ -10,11 +11,15 @@ use crate::source::{Blob, Content, Origin, Problem};
 use git2::{ObjectType, Repository, TreeWalkMode, TreeWalkResult};
 
 /// Findings and problems of the blobs and trees some refs point at.
+/// With `-- PATH...` (`paths` not all), a blob a ref points at has no path to match and is
+/// skipped, and only the covered files of a tree are scanned.
 pub(super) fn scan_ref_objects(
     repo: &Repository,
     scanner: &Scanner,
     objects: &[RefObject],
+    paths: &PathSpec,
 ) -> (Vec<Finding>, Vec<Problem>) {
+    let every_path = *paths == PathSpec::all();
     let mut findings = Vec::new();
     let mut problems = Vec::new();
     for object in objects {
@@ -25,7 +30,10 @@ pub(super) fn scan_ref_objects(
                     let walked = tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
                         if entry.kind() == Some(ObjectType::Blob) {
                             let name = String::from_utf8_lossy(entry.name_bytes());
-                            blobs.push((format!("{dir}{name}"), entry.id()));
+                            let path = format!("{dir}{name}");
+                            if every_path || paths.covers_file(&path) {
+                                blobs.push((path, entry.id()));
+                            }
                         }
                         TreeWalkResult::Ok
                     });
@@ -35,7 +43,7 @@ pub(super) fn scan_ref_objects(
                 }
                 Err(error) => problems.push(unreadable(&object.name, "tree", object.id, &error)),
             }
-        } else {
+        } else if every_path {
             blobs.push((String::new(), object.id));
         }
         for (path, id) in blobs {

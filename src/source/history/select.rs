@@ -177,7 +177,10 @@ fn push_spec(repo: &Repository, walk: &mut git2::Revwalk<'_>, spec: &str) -> any
         return Ok(true);
     }
     let revspec = repo.revparse(spec).with_context(|| {
-        format!("unknown revision or range `{spec}` (expected REV, A..B or A...B)")
+        format!(
+            "unknown revision or range `{spec}` (expected REV, A..B or A...B; to limit the \
+             history scan to a path, put it after `--`: tokhyg scan --history -- {spec})"
+        )
     })?;
     let mode = revspec.mode();
     if mode.contains(RevparseMode::SINGLE) {

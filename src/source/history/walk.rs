@@ -5,6 +5,7 @@
 //! handed to the caller as soon as they are found, so reading them overlaps the walk.
 
 use super::paths::{PathId, PathTable};
+use super::pathspec::{PathSpec, Scope};
 use super::tree::{self, EntryKind};
 use git2::{ObjectType, Odb, Oid};
 use std::collections::{HashMap, HashSet};
@@ -71,6 +72,7 @@ pub struct BlobMap {
 struct OpenTree<'r> {
     id: Oid,
     dir: PathId,
+    scope: Scope,
     object: git2::OdbObject<'r>,
     at: usize,
 }
@@ -78,6 +80,7 @@ struct OpenTree<'r> {
 /// Walks commit trees, remembering what it has seen.
 pub struct Walker<'r> {
     odb: &'r Odb<'r>,
+    paths: PathSpec,
     map: BlobMap,
     seen_trees: HashSet<(Oid, PathId)>,
     blob_ids: HashMap<Oid, BlobIndex>,
@@ -85,10 +88,11 @@ pub struct Walker<'r> {
 }
 
 impl<'r> Walker<'r> {
-    /// A walker reading objects from `odb`.
-    pub fn new(odb: &'r Odb<'r>) -> Self {
+    /// A walker reading objects from `odb`, covering the paths of `paths`.
+    pub fn new(odb: &'r Odb<'r>, paths: PathSpec) -> Self {
         Walker {
             odb,
+            paths,
             map: BlobMap::default(),
             seen_trees: HashSet::new(),
             blob_ids: HashMap::new(),
@@ -124,7 +128,8 @@ impl<'r> Walker<'r> {
         found: &mut dyn FnMut(BlobJob),
     ) {
         let mut open: Vec<OpenTree<'r>> = Vec::new();
-        open.extend(self.open_tree(root, root_dir, commit));
+        let scope = self.paths.root();
+        open.extend(self.open_tree(root, root_dir, scope, commit));
         while let Some(top) = open.last_mut() {
             let data = top.object.data();
             if top.at >= data.len() {
@@ -146,10 +151,18 @@ impl<'r> Walker<'r> {
                 EntryKind::Gitlink => continue,
                 EntryKind::Tree | EntryKind::Blob => self.map.paths.child(top.dir, entry.name),
             };
-            let (kind, id) = (entry.kind, entry.id);
+            let (kind, id, parent_scope) = (entry.kind, entry.id, top.scope);
             if kind == EntryKind::Tree {
-                open.extend(self.open_tree(id, path, commit));
-            } else {
+                let scope = match parent_scope {
+                    Scope::Inside => Scope::Inside,
+                    _ => self.paths.dir(&self.map.paths.render(path)),
+                };
+                if scope != Scope::Outside {
+                    open.extend(self.open_tree(id, path, scope, commit));
+                }
+            } else if parent_scope == Scope::Inside
+                || self.paths.covers_file(&self.map.paths.render(path))
+            {
                 self.see_blob(id, path, commit, found);
             }
         }
@@ -161,6 +174,7 @@ impl<'r> Walker<'r> {
         &mut self,
         id: Oid,
         dir: PathId,
+        scope: Scope,
         commit: Option<CommitIndex>,
     ) -> Option<OpenTree<'r>> {
         if !self.seen_trees.insert((id, dir)) {
@@ -170,6 +184,7 @@ impl<'r> Walker<'r> {
             Ok(object) if object.kind() == ObjectType::Tree => Some(OpenTree {
                 id,
                 dir,
+                scope,
                 object,
                 at: 0,
             }),
