@@ -10,7 +10,7 @@ use crate::dotenv::atomic::{self, DirLock, SECRET_FILE_MODE};
 use crate::dotenv::document::Document;
 use crate::dotenv::edit::{self, Change, Policy};
 use crate::dotenv::guard::{self, Exposure, GitignoreChange, RepoPath};
-use crate::dotenv::quote;
+use crate::dotenv::{pending, quote};
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::HashSet;
 use std::io::Write;
@@ -66,6 +66,7 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
     };
 
     let lock = DirLock::acquire(atomic::parent_dir(&target))?;
+    remove_stale_temporaries(&target);
     let existing = atomic::read_existing(&target)?;
     let mut document = Document::parse(
         existing
@@ -239,6 +240,22 @@ fn tracked_error(file: &Path, location: &RepoPath) -> anyhow::Error {
         location.root.display(),
         location.relative.display()
     )
+}
+
+/// Removes the temporary files a killed earlier run left beside `target` (they hold every
+/// secret of the file); says so. Best effort: the write goes on if the directory cannot be
+/// listed.
+fn remove_stale_temporaries(target: &Path) {
+    let Some(name) = target.file_name() else {
+        return;
+    };
+    let dir = atomic::parent_dir(target);
+    if let Ok(removed @ 1..) = pending::remove_stale(dir, &name.to_string_lossy()) {
+        ui::warn(format_args!(
+            "removed {removed} temporary file(s) an interrupted earlier write left beside {}",
+            target.display()
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! writers never lose each other's changes.
 //!
 //! Writes go to a temporary file in the same directory (so the rename cannot cross file
-//! systems), which is synced, given the old file's mode and owner, and renamed over the target;
+//! systems; see [`super::pending`] for how it cannot outlive the process), which is synced, given the old file's mode and owner, and renamed over the target;
 //! then the directory is synced so the rename itself survives a crash. On any error the
 //! temporary file is removed and the target is untouched.
 //!
@@ -14,6 +14,7 @@
 //! here. The lock only excludes other tokhyg runs (flock is advisory), and is released when the
 //! [`DirLock`] is dropped.
 
+use super::pending::Pending;
 use anyhow::{Context, Result, bail};
 use std::fs::{self, File, Metadata};
 use std::io::{ErrorKind, Write};
@@ -103,17 +104,16 @@ pub fn replace(
     let name = path
         .file_name()
         .with_context(|| format!("{} does not name a file", path.display()))?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{}.", name.to_string_lossy()))
-        .suffix(".tokhyg-tmp")
-        .tempfile_in(dir)
+    let pending = Pending::create_in(dir, &name.to_string_lossy())
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     let context = || format!("cannot write a temporary file in {}", dir.display());
-    temp.write_all(bytes).with_context(context)?;
-    let report = copy_attributes(temp.as_file(), old, new_mode).with_context(context)?;
-    temp.as_file().sync_all().with_context(context)?;
-    temp.persist(path)
-        .map_err(|error| error.error)
+    (&mut pending.file())
+        .write_all(bytes)
+        .with_context(context)?;
+    let report = copy_attributes(pending.file(), old, new_mode).with_context(context)?;
+    pending.file().sync_all().with_context(context)?;
+    pending
+        .commit(path)
         .with_context(|| format!("cannot replace {}", path.display()))?;
     File::open(dir)
         .and_then(|handle| handle.sync_all())
