@@ -345,3 +345,29 @@ fn crlf_files_read_back_exactly() {
         "every line ending stays CRLF"
     );
 }
+
+#[test]
+fn rotating_a_value_that_starts_with_a_hash_keeps_it_for_every_parser() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let env = dir.path().join(".env");
+    std::fs::write(&env, "DB_PASSWORD=#S3cr3t!pw\nOTHER=1\n").expect("write");
+    // Before: the parsers disagree (python-dotenv reads the value, the others a comment).
+    assert_eq!(read_python(&env)["DB_PASSWORD"], "#S3cr3t!pw");
+    assert_eq!(read_node(&env)["DB_PASSWORD"], "");
+    let shown = generate(
+        dir.path(),
+        ".env",
+        &["DB_PASSWORD".to_owned()],
+        &["--rotate"],
+    );
+    let after = read_all(&env);
+    assert_eq!(after["DB_PASSWORD"], shown["DB_PASSWORD"]);
+    assert_eq!(after["DB_PASSWORD_PREVIOUS"], "#S3cr3t!pw");
+    assert_eq!(after["OTHER"], "1");
+    let text = std::fs::read_to_string(&env).expect("read");
+    assert_eq!(
+        text.matches("S3cr3t").count(),
+        1,
+        "the old value is not left as a comment"
+    );
+}

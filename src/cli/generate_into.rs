@@ -118,6 +118,9 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
     let mut stdout = super::output::stdout();
     for (name, token, change) in &written {
         ui::info(confirmation(name, file, request.strength, change));
+        if let Some(warning) = disputed_warning(name, change) {
+            ui::warn(warning);
+        }
         if request.show {
             writeln!(stdout, "{name}={token}").context("cannot write to standard output")?;
         }
@@ -136,8 +139,26 @@ fn confirmation(name: &str, file: &Path, strength: &str, change: &Change) -> Str
     let head = format!("wrote {name} to {} ({strength})", file.display());
     match change {
         Change::Added => head,
-        Change::Replaced { line } => format!("{head}, replacing the value on line {line}"),
+        Change::Replaced { line, .. } => format!("{head}, replacing the value on line {line}"),
         Change::Rotated { previous, .. } => format!("{head}; the old value is now {previous}"),
+    }
+}
+
+/// What to say when the old value was one parsers read differently (`NAME=#...`).
+fn disputed_warning(name: &str, change: &Change) -> Option<String> {
+    let disputed = "its old value started with `#`, which python-dotenv read as a value and npm \
+                    dotenv and dotenvy as an empty value and a comment";
+    match change {
+        Change::Replaced { disputed: true, .. } => Some(format!("{name}: {disputed}")),
+        Change::Rotated {
+            disputed: true,
+            previous,
+            ..
+        } => Some(format!(
+            "{name}: {disputed}; {previous} keeps what python-dotenv read, quoted so that every \
+             parser reads it"
+        )),
+        _ => None,
     }
 }
 

@@ -33,6 +33,10 @@ pub struct Entry {
     pub value: Range<usize>,
     /// Where the entry ends: after its line ending, or at the end of the file.
     pub end: usize,
+    /// An unquoted value starting with `#` (`KEY=#S3cr3t`, `KEY= # note`): npm dotenv and
+    /// dotenvy read an empty value and a comment (`value` is empty), python-dotenv reads this
+    /// span as the value. An edit of the entry replaces it too, and a rotation keeps it.
+    pub disputed: Option<Range<usize>>,
 }
 
 /// A line that is not a blank line, a comment or an assignment this grammar reads.
@@ -239,7 +243,10 @@ impl Parser<'_> {
             }
             _ => self.unquoted_value(at),
         };
-        let end = self.end_of_line(value.end);
+        let disputed = (value.is_empty() && bytes.get(at) == Some(&b'#'))
+            .then(|| self.value_to_comment(at))
+            .filter(|span| !span.is_empty());
+        let end = self.end_of_line(disputed.as_ref().map_or(value.end, |span| span.end));
         self.entries.push(Entry {
             key,
             line,
@@ -247,6 +254,7 @@ impl Parser<'_> {
             key_start,
             value,
             end,
+            disputed,
         });
         Ok(end)
     }
@@ -260,12 +268,17 @@ impl Parser<'_> {
 
     /// An unquoted value runs to the end of the line, minus a comment that starts with blanks
     /// and `#`, minus trailing blanks. One that starts with `#` is empty (npm dotenv and dotenvy
-    /// read `KEY=#x` as empty; only python-dotenv disagrees).
+    /// read `KEY=#x` as empty; python-dotenv disagrees: see [`Entry::disputed`]).
     fn unquoted_value(&self, from: usize) -> Range<usize> {
-        let line_end = self.comment_end(from);
         if self.bytes.get(from) == Some(&b'#') {
             return from..from;
         }
+        self.value_to_comment(from)
+    }
+
+    /// From `from` to the end of the line or to a blank followed by `#`, trailing blanks cut.
+    fn value_to_comment(&self, from: usize) -> Range<usize> {
+        let line_end = self.comment_end(from);
         let mut cut = line_end;
         for at in from..line_end {
             if is_blank(self.bytes[at]) && self.bytes.get(at + 1).is_some_and(|b| *b == b'#') {

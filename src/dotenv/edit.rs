@@ -28,6 +28,8 @@ pub enum Change {
     Replaced {
         /// 1-based line of the variable.
         line: usize,
+        /// The old value was one parsers read differently (see [`Entry::disputed`]).
+        disputed: bool,
     },
     /// The value on this line was replaced and the old one kept as `NAME_PREVIOUS`.
     Rotated {
@@ -35,6 +37,9 @@ pub enum Change {
         line: usize,
         /// The name that now holds the old value.
         previous: String,
+        /// The old value was one parsers read differently (see [`Entry::disputed`]): the kept
+        /// value is what python-dotenv read, quoted so that every parser now reads it.
+        disputed: bool,
     },
 }
 
@@ -81,6 +86,16 @@ pub enum EditError {
     WouldMisparse {
         /// The variable.
         name: String,
+    },
+    /// A rotation cannot keep the old value so that every parser reads it back.
+    #[error(
+        "the old value of {name} on line {line} cannot be written as {name}_PREVIOUS so that python-dotenv, npm dotenv and dotenvy read it back alike; use --force to replace it without keeping it"
+    )]
+    OldValueUnkeepable {
+        /// The variable.
+        name: String,
+        /// Where it is set.
+        line: usize,
     },
 }
 
@@ -152,11 +167,17 @@ pub fn set(
         (Found::Once(entry), Policy::Replace) => {
             replace_value(doc, &mut bytes, entry, value);
             set_expected(&mut expected, doc, entry, value);
-            Change::Replaced { line: entry.line }
+            Change::Replaced {
+                line: entry.line,
+                disputed: entry.disputed.is_some(),
+            }
         }
         (Found::Once(entry), Policy::Rotate) => {
             let previous = previous_name(name);
-            let old = doc.raw_value(entry).to_vec();
+            let old = kept_value(doc, entry).ok_or_else(|| EditError::OldValueUnkeepable {
+                name: name.to_owned(),
+                line: entry.line,
+            })?;
             match find(doc, &previous)? {
                 Found::Once(slot) => {
                     // Edit the later span first so the earlier one's offsets stay valid.
@@ -183,6 +204,7 @@ pub fn set(
             Change::Rotated {
                 line: entry.line,
                 previous,
+                disputed: entry.disputed.is_some(),
             }
         }
     };
@@ -215,16 +237,34 @@ fn set_expected(expected: &mut [(String, Vec<u8>)], doc: &Document, entry: &Entr
     }
 }
 
+/// The raw value a rotation keeps as `NAME_PREVIOUS`: the old raw value as it is, or, for a
+/// value parsers read differently (`KEY=#S3cr3t`), the text python-dotenv read, quoted so that
+/// every parser reads it; `None` when no quoting makes them agree.
+fn kept_value(doc: &Document, entry: &Entry) -> Option<Vec<u8>> {
+    match &entry.disputed {
+        None => Some(doc.raw_value(entry).to_vec()),
+        Some(span) => {
+            let text = std::str::from_utf8(&doc.bytes()[span.clone()]).ok()?;
+            super::quote::render(text).ok().map(String::into_bytes)
+        }
+    }
+}
+
 /// Replaces the value of `entry` in `bytes` (which still has `doc`'s layout at and before the
-/// entry). A value written where the old one was empty and a comment follows right away gets a
-/// blank after it, so the comment stays a comment.
+/// entry), including a disputed `#...` value (see [`Entry::disputed`]). A value written where
+/// the old one was empty and a comment follows right away gets a blank after it, so the comment
+/// stays a comment.
 fn replace_value(doc: &Document, bytes: &mut Vec<u8>, entry: &Entry, value: &[u8]) {
     let mut piece = value.to_vec();
-    let next = doc.bytes().get(entry.value.end).copied();
-    if entry.value.is_empty() && next == Some(b'#') {
+    let span = match &entry.disputed {
+        Some(disputed) => entry.value.start..disputed.end,
+        None => entry.value.clone(),
+    };
+    let next = doc.bytes().get(span.end).copied();
+    if span.is_empty() && next == Some(b'#') {
         piece.push(b' ');
     }
-    bytes.splice(entry.value.clone(), piece);
+    bytes.splice(span, piece);
 }
 
 /// New lines start with `export ` when every existing assignment does (a file meant to be
@@ -296,8 +336,10 @@ mod tests {
                     "'n#w'",
                     "export K='n#w' # why\r\nZ=1",
                 ),
-                ("K= # c\n", "K", "v", "K= v # c\n"),
-                ("K=#c\n", "K", "v", "K=v #c\n"),
+                // python-dotenv reads `# c` and `#c` as the values: they are replaced.
+                ("K= # c\n", "K", "v", "K= v\n"),
+                ("K=#c\n", "K", "v", "K=v\n"),
+                ("K=#c # real comment\n", "K", "v", "K=v # real comment\n"),
                 ("K=\"a\nb\"\nZ=1\n", "K", "v", "K=v\nZ=1\n"),
             ],
         );
@@ -337,6 +379,35 @@ mod tests {
                     "K=new\nX=1\nK_PREVIOUS=old # c\n",
                 ),
             ],
+        );
+    }
+
+    #[test]
+    fn rotate_keeps_a_value_starting_with_a_hash_as_python_dotenv_read_it() {
+        assert_edits(
+            Policy::Rotate,
+            &[
+                (
+                    "DB_PASSWORD=#S3cr3t!pw\n",
+                    "DB_PASSWORD",
+                    "new",
+                    "DB_PASSWORD=new\nDB_PASSWORD_PREVIOUS='#S3cr3t!pw'\n",
+                ),
+                (
+                    "K=#a'b # note\nK_PREVIOUS=older\n",
+                    "K",
+                    "new",
+                    "K=new # note\nK_PREVIOUS=\"#a'b\"\n",
+                ),
+            ],
+        );
+        let doc = Document::parse(b"K=#a${HOME}\n".to_vec());
+        assert_eq!(
+            set(&doc, "K", b"new", Policy::Rotate).unwrap_err(),
+            EditError::OldValueUnkeepable {
+                name: "K".into(),
+                line: 1
+            }
         );
     }
 
