@@ -21,7 +21,10 @@ pub fn rules_config(data: &[u8]) {
     if let Ok(config) = Config::from_yaml(text, "fuzz.yaml") {
         loaded.push(config.rules.clone());
     }
-    if let Ok(rules) = RuleSet::from_yaml(text, "fuzz-rules.yaml") {
+    // A rules file's regexes are checked when it is loaded for use (`rules test`, a config).
+    if let Ok(rules) = RuleSet::from_yaml(text, "fuzz-rules.yaml")
+        && crate::detect::check_rules(&rules).is_ok()
+    {
         loaded.push(rules);
     }
     for rules in loaded {
