@@ -188,7 +188,7 @@ fn show_prints_each_secret_that_was_written() {
 }
 
 #[test]
-fn invalid_names_and_a_missing_directory_are_clear_errors() {
+fn invalid_names_are_clear_errors_and_create_nothing() {
     let dir = Dir::plain();
     for bad in ["API-KEY", "9LIVES", "A.B", "ÄPI"] {
         let run = dir.generate(&[".env", bad]).refused();
@@ -200,9 +200,9 @@ fn invalid_names_and_a_missing_directory_are_clear_errors() {
     }
     let run = dir.generate(&[".env", "A", "A"]).refused();
     assert!(run.stderr.contains("A is given twice"), "{}", run.stderr);
-    let run = dir.generate(&["missing/dir/.env", "A"]).refused();
+    let run = dir.generate(&["missing/dir/.env", "9A"]).refused();
     assert!(
-        run.stderr.contains("missing/dir does not exist") && run.stderr.contains("mkdir -p"),
+        run.stderr.contains("not a valid variable name"),
         "{}",
         run.stderr
     );
@@ -225,7 +225,8 @@ fn a_file_git_does_not_ignore_is_refused_with_the_fix() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("echo '/.env' >> .gitignore"),
+        run.stderr
+            .contains("printf '\\n%s\\n' '/.env' >> .gitignore"),
         "{}",
         run.stderr
     );
@@ -266,7 +267,8 @@ fn nested_directories_are_checked_against_the_repository_root() {
     // Not ignored: the fix names the path from the root.
     let run = dir.generate(&["app/config/.env", "A"]).refused();
     assert!(
-        run.stderr.contains("echo '/app/config/.env' >> .gitignore"),
+        run.stderr
+            .contains("printf '\\n%s\\n' '/app/config/.env' >> .gitignore"),
         "{}",
         run.stderr
     );
@@ -324,18 +326,26 @@ fn add_to_gitignore_creates_the_root_gitignore() {
 
 #[test]
 fn add_to_gitignore_keeps_the_existing_gitignore_byte_for_byte() {
-    // No final newline: the separator goes before the new line, and the last line stays
-    // a line of its own.
+    // No final newline: the separator goes before the new line, the last line stays a line of
+    // its own, and what we add ends with a line break, so a later `echo ... >> .gitignore`
+    // starts a line of its own too.
     let dir = Dir::repo();
     dir.write(".gitignore", b"# deps\r\nnode_modules/\r\n*.log");
     dir.generate(&[".env", "API_KEY", "--add-to-gitignore"])
         .ok();
     assert_eq!(
         dir.read(".gitignore"),
-        b"# deps\r\nnode_modules/\r\n*.log\r\n/.env"
+        b"# deps\r\nnode_modules/\r\n*.log\r\n/.env\r\n"
     );
     assert!(dir.ignored(".env"));
     assert!(dir.ignored("x.log"), "the old last line must still work");
+    let mut appended = dir.read(".gitignore");
+    appended.extend_from_slice(b"/build\n");
+    dir.write(".gitignore", &appended);
+    assert!(
+        dir.ignored(".env"),
+        "an appended line does not glue onto ours"
+    );
 
     let dir = Dir::repo();
     dir.write(".gitignore", b"target/\n");
@@ -593,7 +603,8 @@ fn the_guard_checks_where_a_link_points() {
     std::os::unix::fs::symlink("config/app.env", dir.join(".env")).unwrap();
     let run = dir.generate(&[".env", "B"]).refused();
     assert!(
-        run.stderr.contains("echo '/config/app.env' >> .gitignore"),
+        run.stderr
+            .contains("printf '\\n%s\\n' '/config/app.env' >> .gitignore"),
         "{}",
         run.stderr
     );
@@ -662,4 +673,60 @@ fn concurrent_writers_all_land() {
         .filter(|n| n != ".git" && n != ".env" && n != ".gitignore")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn the_suggested_ignore_command_works_after_a_gitignore_without_a_final_newline() {
+    let dir = Dir::repo();
+    dir.write(".gitignore", b"/build");
+    let run = dir.generate(&[".env", "API_KEY"]).refused();
+    let command = run
+        .stderr
+        .split('`')
+        .find(|part| part.starts_with("printf"))
+        .expect("a printf command in the message")
+        .to_owned();
+    let status = std::process::Command::new("sh")
+        .args(["-c", &command])
+        .current_dir(dir.path())
+        .status()
+        .expect("sh");
+    assert!(status.success());
+    assert!(
+        dir.ignored(".env"),
+        "{:?}",
+        String::from_utf8_lossy(&dir.read(".gitignore"))
+    );
+    assert!(dir.ignored("build/x"), "the old last line still works");
+}
+
+#[test]
+fn missing_directories_are_created_private_and_directories_are_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Dir::repo();
+    dir.write(".gitignore", b".env\n");
+    let run = dir.generate(&["config/local/.env", "API_KEY"]).ok();
+    assert!(run.stderr.contains("created directory"), "{}", run.stderr);
+    assert!(dir.read("config/local/.env").starts_with(b"API_KEY="));
+    for created in ["config", "config/local"] {
+        let mode = fs::metadata(dir.join(created))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o700, "{created}");
+    }
+    // A refused write creates nothing.
+    let run = dir.generate(&["other/dir/app.env", "API_KEY"]).refused();
+    assert!(run.stderr.contains("not ignored"), "{}", run.stderr);
+    assert!(!dir.join("other").exists());
+
+    fs::create_dir(dir.join("src")).unwrap();
+    let run = dir.generate(&["src", "API_KEY"]).refused();
+    assert!(run.stderr.contains("src is a directory"), "{}", run.stderr);
+    assert!(run.stderr.contains("src/.env"), "{}", run.stderr);
+    assert!(!run.stderr.contains("gitignore"), "{}", run.stderr);
+    let run = dir.generate(&[".env/", "API_KEY"]).refused();
+    assert!(run.stderr.contains("did you mean .env?"), "{}", run.stderr);
+    assert!(!dir.join(".env").exists());
 }

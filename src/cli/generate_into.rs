@@ -53,6 +53,7 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
     } else {
         Policy::Refuse
     };
+    check_file_argument(file)?;
     let target = atomic::resolve(file)?;
     let exposure = guard::classify(&target)?;
     let unprotected = exposure == Exposure::OutsideRepository;
@@ -65,6 +66,13 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
         Exposure::Ignored | Exposure::InsideGitDir | Exposure::OutsideRepository => None,
     };
 
+    if let Some(created) = atomic::create_parent_dirs(&target)? {
+        ui::info(format_args!(
+            "created directory {} (mode 0700) for {}",
+            created.display(),
+            file.display()
+        ));
+    }
     let lock = DirLock::acquire(atomic::parent_dir(&target))?;
     remove_stale_temporaries(&target);
     let existing = atomic::read_existing(&target)?;
@@ -142,6 +150,33 @@ fn confirmation(name: &str, file: &Path, strength: &str, change: &Change) -> Str
         Change::Replaced { line, .. } => format!("{head}, replacing the value on line {line}"),
         Change::Rotated { previous, .. } => format!("{head}; the old value is now {previous}"),
     }
+}
+
+/// `--into` takes a file: a path ending in `/`, or naming an existing directory, is refused
+/// with the fix (writing `.env/` as the file `.env`, or suggesting to ignore `/src`, would be
+/// a guess).
+fn check_file_argument(file: &Path) -> Result<()> {
+    let text = file.as_os_str().to_string_lossy();
+    let trimmed = text.trim_end_matches(['/', std::path::MAIN_SEPARATOR]);
+    if file.is_dir() || file.file_name().is_none() {
+        // `/` trims to nothing: its file is `/.env`.
+        let dir = if trimmed.is_empty() && text.is_empty() {
+            "."
+        } else {
+            trimmed
+        };
+        bail!(
+            "--into takes a file, and {} is a directory; name the file in it, such as {dir}/.env",
+            file.display()
+        );
+    }
+    if trimmed.len() < text.len() {
+        bail!(
+            "--into takes a file, and {} ends with `/`, which names a directory; did you mean {trimmed}?",
+            file.display()
+        );
+    }
+    Ok(())
 }
 
 /// What to say when the old value was one parsers read differently (`NAME=#...`).
@@ -242,7 +277,7 @@ fn not_ignored_error(file: &Path, location: &RepoPath) -> anyhow::Error {
         .unwrap_or_else(|_| location.relative.display().to_string());
     anyhow!(
         "{} is not ignored by git (repository {}), so a secret written there could be committed. \
-         Make git ignore it: run `echo '{pattern}' >> .gitignore` in {}, or rerun with --add-to-gitignore",
+         Make git ignore it: run `printf '\\n%s\\n' '{pattern}' >> .gitignore` in {} (the first \\n ends a last line that lacks one), or rerun with --add-to-gitignore",
         file.display(),
         location.root.display(),
         location.root.display()
@@ -252,7 +287,7 @@ fn not_ignored_error(file: &Path, location: &RepoPath) -> anyhow::Error {
 fn tracked_error(file: &Path, location: &RepoPath) -> anyhow::Error {
     anyhow!(
         "{} is tracked by git (repository {}), so a secret written there would be committed. \
-         Untrack it with `git rm --cached {}` (in {}), make git ignore it (`echo '/{}' >> .gitignore`, \
+         Untrack it with `git rm --cached {}` (in {}), make git ignore it (`printf '\\n%s\\n' '/{}' >> .gitignore`, \
          or --add-to-gitignore once it is untracked), and rotate any secret it already holds: \
          it is in the history",
         file.display(),

@@ -123,28 +123,17 @@ pub fn replace(
 
 /// The real path to write for `path`: absolute, its directory's symbolic links resolved, and,
 /// when `path` itself is a symbolic link, its target (writes go *through* a link, so the link
-/// stays a link and the file it points to gets the new content). The directory must exist; a
-/// link to a missing file is refused rather than guessed at.
+/// stays a link and the file it points to gets the new content). Directories that do not exist
+/// yet are kept as written (see [`create_parent_dirs`]); a link to a missing file is refused
+/// rather than guessed at.
 pub fn resolve(path: &Path) -> Result<PathBuf> {
     let name = path
         .file_name()
         .with_context(|| format!("{} does not name a file", path.display()))?;
     let parent = parent_dir(path);
-    let real_parent = match fs::canonicalize(parent) {
-        Ok(real) => real,
-        Err(error) if error.kind() == ErrorKind::NotFound => bail!(
-            "directory {} does not exist; create it first (mkdir -p {})",
-            parent.display(),
-            parent.display()
-        ),
-        Err(error) => {
-            return Err(error)
-                .with_context(|| format!("cannot open directory {}", parent.display()));
-        }
+    let Some(real_parent) = real_dir(parent)? else {
+        return Ok(lexical_absolute(parent)?.join(name));
     };
-    if !real_parent.is_dir() {
-        bail!("{} is not a directory", parent.display());
-    }
     let joined = real_parent.join(name);
     match fs::symlink_metadata(&joined) {
         Ok(metadata) if metadata.file_type().is_symlink() => match fs::canonicalize(&joined) {
@@ -159,6 +148,71 @@ pub fn resolve(path: &Path) -> Result<PathBuf> {
         },
         _ => Ok(joined),
     }
+}
+
+/// `dir` with its symbolic links resolved, `None` when it does not exist.
+fn real_dir(dir: &Path) -> Result<Option<PathBuf>> {
+    let real = match fs::canonicalize(dir) {
+        Ok(real) => real,
+        Err(error) if error.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot open directory {}", dir.display()));
+        }
+    };
+    if !real.is_dir() {
+        bail!("{} is not a directory", dir.display());
+    }
+    Ok(Some(real))
+}
+
+/// `dir` made absolute, `.` and `..` applied to the text, then its deepest existing ancestor
+/// resolved and the missing rest appended as written.
+fn lexical_absolute(dir: &Path) -> Result<PathBuf> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let mut absolute = PathBuf::new();
+    for component in cwd.join(dir).components() {
+        match component {
+            std::path::Component::ParentDir => {
+                absolute.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => absolute.push(other),
+        }
+    }
+    for ancestor in absolute.ancestors() {
+        if let Some(real) = real_dir(ancestor)? {
+            let rest = absolute.strip_prefix(ancestor).unwrap_or(Path::new(""));
+            return Ok(real.join(rest));
+        }
+    }
+    bail!("{} cannot be resolved", dir.display())
+}
+
+/// Creates the directories above `path` that do not exist yet, readable by their owner only
+/// (0700: they are made to hold secrets); the first one created, if any.
+pub fn create_parent_dirs(path: &Path) -> Result<Option<PathBuf>> {
+    let dir = parent_dir(path);
+    if dir.exists() {
+        return Ok(None);
+    }
+    let mut first = dir.to_path_buf();
+    while let Some(parent) = first.parent() {
+        if parent.as_os_str().is_empty() || parent.exists() {
+            break;
+        }
+        first = parent.to_path_buf();
+    }
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create directory {}", dir.display()))?;
+    Ok(Some(first))
 }
 
 /// The directory holding `path` (`.` for a bare file name).

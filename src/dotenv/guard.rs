@@ -55,10 +55,14 @@ pub enum Exposure {
     Tracked(RepoPath),
 }
 
-/// Where `path` (absolute, symbolic links resolved, parent existing) stands with respect to the
+/// Where `path` (absolute, symbolic links resolved; its directory may not exist yet) stands with respect to the
 /// repository that contains it, if any.
 pub fn classify(path: &Path) -> Result<Exposure> {
-    let dir = atomic::parent_dir(path);
+    // Directories about to be created belong to the repository of their nearest existing one.
+    let dir = atomic::parent_dir(path)
+        .ancestors()
+        .find(|dir| dir.is_dir())
+        .unwrap_or(Path::new("."));
     let repo = match Repository::discover(dir) {
         Ok(repo) => repo,
         Err(error) if error.code() == ErrorCode::NotFound => {
@@ -136,9 +140,7 @@ pub fn add_to_gitignore(location: &RepoPath, held: Option<&DirLock>) -> Result<G
         .as_ref()
         .map(|e| e.bytes.clone())
         .unwrap_or_default();
-    let ending = lines::dominant_ending(&bytes);
-    let end = bytes.len();
-    lines::insert_line(&mut bytes, end, &location.gitignore_pattern()?, ending);
+    append_line(&mut bytes, &location.gitignore_pattern()?);
     atomic::replace(
         &gitignore,
         &bytes,
@@ -153,6 +155,18 @@ pub fn add_to_gitignore(location: &RepoPath, held: Option<&DirLock>) -> Result<G
         );
     }
     Ok(GitignoreChange::Appended(gitignore))
+}
+
+/// Appends `line` to an ignore file's `bytes`, in the file's line ending, always ending it with
+/// one, and first ending a last line that lacks one: a pattern glued to the previous line, or
+/// the next `echo ... >> .gitignore` glued to ours, would ignore something else.
+fn append_line(bytes: &mut Vec<u8>, line: &[u8]) {
+    let ending = lines::dominant_ending(bytes).as_bytes();
+    if !bytes.is_empty() && !lines::ends_with_break(bytes) {
+        bytes.extend_from_slice(ending);
+    }
+    bytes.extend_from_slice(line);
+    bytes.extend_from_slice(ending);
 }
 
 /// Whether git ignores `location` now, read afresh (libgit2 caches ignore rules per handle).
