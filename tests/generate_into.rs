@@ -425,13 +425,32 @@ fn rotate_keeps_the_old_value_as_previous() {
     let expected =
         format!("export API_KEY={first} # c\nexport API_KEY_PREVIOUS=\"old value\"\nZ=1");
     assert_eq!(dir.read(".env"), expected.as_bytes());
-    // Rotating again replaces API_KEY_PREVIOUS where it is.
+    // Rotating again would lose the older key: refused, the file untouched.
+    let run = dir.generate(&[".env", "API_KEY", "--rotate"]).refused();
+    assert!(
+        run.stderr
+            .contains("API_KEY_PREVIOUS on line 2 still holds an older value"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(dir.read(".env"), expected.as_bytes());
+    // Once that key is revoked and its line emptied, the rotation fills it where it is.
+    let emptied = format!("export API_KEY={first} # c\nexport API_KEY_PREVIOUS=\nZ=1");
+    dir.write(".env", emptied.as_bytes());
     let second = dir
         .generate(&[".env", "API_KEY", "--rotate", "--show"])
         .ok()
         .token();
     let expected = format!("export API_KEY={second} # c\nexport API_KEY_PREVIOUS={first}\nZ=1");
     assert_eq!(dir.read(".env"), expected.as_bytes());
+    // --force replaces without keeping, and says an older value is still there.
+    let run = dir.generate(&[".env", "API_KEY", "--force"]).ok();
+    assert!(
+        run.stderr
+            .contains("API_KEY_PREVIOUS on line 2 of .env still holds an older value"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -729,4 +748,34 @@ fn missing_directories_are_created_private_and_directories_are_refused() {
     let run = dir.generate(&[".env/", "API_KEY"]).refused();
     assert!(run.stderr.contains("did you mean .env?"), "{}", run.stderr);
     assert!(!dir.join(".env").exists());
+}
+
+#[test]
+fn a_read_only_env_is_refused_unless_forced_and_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Dir::plain();
+    dir.write(".env", b"A=1\n");
+    fs::set_permissions(dir.join(".env"), fs::Permissions::from_mode(0o444)).unwrap();
+    let run = dir.generate(&[".env", "API_KEY"]).refused();
+    assert!(run.stderr.contains(".env is read-only"), "{}", run.stderr);
+    assert_eq!(dir.read(".env"), b"A=1\n");
+    dir.generate(&[".env", "API_KEY", "--force"]).ok();
+    assert!(dir.read(".env").starts_with(b"A=1\nAPI_KEY="));
+    let mode = fs::metadata(dir.join(".env")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o444);
+}
+
+#[test]
+fn a_hard_linked_env_is_rewritten_in_place_so_every_name_sees_it() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = Dir::plain();
+    dir.write(".env", b"A=1\n");
+    fs::hard_link(dir.join(".env"), dir.join("shared.env")).unwrap();
+    let inode = fs::metadata(dir.join(".env")).unwrap().ino();
+    let run = dir.generate(&[".env", "API_KEY"]).ok();
+    assert!(run.stderr.contains("other hard links"), "{}", run.stderr);
+    assert!(dir.read(".env").starts_with(b"A=1\nAPI_KEY="));
+    assert_eq!(dir.read(".env"), dir.read("shared.env"));
+    assert_eq!(fs::metadata(dir.join(".env")).unwrap().ino(), inode);
+    assert_eq!(fs::metadata(dir.join(".env")).unwrap().nlink(), 2);
 }

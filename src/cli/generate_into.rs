@@ -76,6 +76,15 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
     let lock = DirLock::acquire(atomic::parent_dir(&target))?;
     remove_stale_temporaries(&target);
     let existing = atomic::read_existing(&target)?;
+    if let Some(existing) = &existing
+        && existing.metadata.permissions().readonly()
+        && !request.force
+    {
+        bail!(
+            "{} is read-only; refusing to change it, as editors do: make it writable (chmod u+w) or use --force, which writes it and keeps its mode",
+            file.display()
+        );
+    }
     let mut document = Document::parse(
         existing
             .as_ref()
@@ -117,6 +126,12 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
     )?;
     drop(lock);
 
+    if replaced.in_place {
+        ui::info(format_args!(
+            "{} has other hard links: rewritten in place so that they all keep sharing it",
+            file.display()
+        ));
+    }
     if replaced.owner_changed {
         ui::warn(format_args!(
             "could not keep the owner of {}; it now belongs to you (its mode was kept)",
@@ -128,6 +143,16 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
         ui::info(confirmation(name, file, request.strength, change));
         if let Some(warning) = disputed_warning(name, change) {
             ui::warn(warning);
+        }
+        if let Change::Replaced {
+            stale_previous: Some(line),
+            ..
+        } = change
+        {
+            ui::warn(format_args!(
+                "{name}_PREVIOUS on line {line} of {} still holds an older value; remove it once that key is revoked",
+                file.display()
+            ));
         }
         if request.show {
             writeln!(stdout, "{name}={token}").context("cannot write to standard output")?;

@@ -90,6 +90,9 @@ pub struct Replaced {
     /// The old file's owner or group could not be kept (not allowed to `chown`): the new file
     /// belongs to the current user. Its mode was kept all the same.
     pub owner_changed: bool,
+    /// The file has other hard links (names): it was rewritten in place, so that every name
+    /// keeps sharing it, instead of replaced by a rename that would have detached this name.
+    pub in_place: bool,
 }
 
 /// Atomically replaces (or creates) `path` with `bytes`. An existing file's mode and owner are
@@ -100,6 +103,14 @@ pub fn replace(
     old: Option<&Metadata>,
     new_mode: u32,
 ) -> Result<Replaced> {
+    if old.is_some_and(has_other_links) {
+        write_in_place(path, bytes)
+            .with_context(|| format!("cannot rewrite {} in place", path.display()))?;
+        return Ok(Replaced {
+            in_place: true,
+            ..Replaced::default()
+        });
+    }
     let dir = parent_dir(path);
     let name = path
         .file_name()
@@ -119,6 +130,29 @@ pub fn replace(
         .and_then(|handle| handle.sync_all())
         .with_context(|| format!("cannot sync directory {}", dir.display()))?;
     Ok(report)
+}
+
+/// Whether the file has hard links besides the name being written.
+#[cfg(unix)]
+fn has_other_links(metadata: &Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    metadata.nlink() > 1
+}
+
+#[cfg(not(unix))]
+fn has_other_links(_metadata: &Metadata) -> bool {
+    false
+}
+
+/// Rewrites a hard-linked file's bytes in its own inode: the new bytes over the old from the
+/// start, then the length cut, then a sync. Not atomic (a crash in between leaves a mix): the
+/// price of keeping every name of the file, which a rename would detach. The caller holds the
+/// directory lock, so tokhyg writers never see the mix.
+fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(bytes)?;
+    file.set_len(bytes.len() as u64)?;
+    file.sync_all()
 }
 
 /// The real path to write for `path`: absolute, its directory's symbolic links resolved, and,

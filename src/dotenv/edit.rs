@@ -30,6 +30,9 @@ pub enum Change {
         line: usize,
         /// The old value was one parsers read differently (see [`Entry::disputed`]).
         disputed: bool,
+        /// `NAME_PREVIOUS` still holds an older value, on this line: worth a word, since the
+        /// user may believe `--force` cleared every old key.
+        stale_previous: Option<usize>,
     },
     /// The value on this line was replaced and the old one kept as `NAME_PREVIOUS`.
     Rotated {
@@ -86,6 +89,16 @@ pub enum EditError {
     WouldMisparse {
         /// The variable.
         name: String,
+    },
+    /// A rotation would overwrite the older value `NAME_PREVIOUS` holds.
+    #[error(
+        "{name}_PREVIOUS on line {line} still holds an older value, which rotating again would lose; once that key is revoked, remove the line and rotate, or use --force to replace {name} without keeping its value"
+    )]
+    PreviousHeld {
+        /// The variable.
+        name: String,
+        /// Where its `_PREVIOUS` is set.
+        line: usize,
     },
     /// A rotation cannot keep the old value so that every parser reads it back.
     #[error(
@@ -167,9 +180,14 @@ pub fn set(
         (Found::Once(entry), Policy::Replace) => {
             replace_value(doc, &mut bytes, entry, value);
             set_expected(&mut expected, doc, entry, value);
+            let stale_previous = match find(doc, &previous_name(name))? {
+                Found::Once(slot) if holds_a_value(doc, slot) => Some(slot.line),
+                _ => None,
+            };
             Change::Replaced {
                 line: entry.line,
                 disputed: entry.disputed.is_some(),
+                stale_previous,
             }
         }
         (Found::Once(entry), Policy::Rotate) => {
@@ -179,6 +197,12 @@ pub fn set(
                 line: entry.line,
             })?;
             match find(doc, &previous)? {
+                Found::Once(slot) if holds_a_value(doc, slot) => {
+                    return Err(EditError::PreviousHeld {
+                        name: name.to_owned(),
+                        line: slot.line,
+                    });
+                }
                 Found::Once(slot) => {
                     // Edit the later span first so the earlier one's offsets stay valid.
                     let (first, second) = if slot.start > entry.start {
@@ -235,6 +259,12 @@ fn set_expected(expected: &mut [(String, Vec<u8>)], doc: &Document, entry: &Entr
     if let Some(slot) = expected.get_mut(index) {
         slot.1 = value.to_vec();
     }
+}
+
+/// Whether `entry` sets a non-empty value for some parser (`""` and `''` are empty).
+fn holds_a_value(doc: &Document, entry: &Entry) -> bool {
+    let raw = doc.raw_value(entry);
+    entry.disputed.is_some() || !(raw.is_empty() || raw == b"\"\"" || raw == b"''")
 }
 
 /// The raw value a rotation keeps as `NAME_PREVIOUS`: the old raw value as it is, or, for a
@@ -362,24 +392,67 @@ mod tests {
     }
 
     #[test]
-    fn rotate_replaces_an_existing_previous_wherever_it_is() {
+    fn rotate_fills_an_empty_previous_wherever_it_is_and_never_drops_an_older_value() {
         assert_edits(
             Policy::Rotate,
             &[
                 (
-                    "K_PREVIOUS=older\nK=old\n",
+                    "K_PREVIOUS=\nK=old\n",
                     "K",
                     "new",
                     "K_PREVIOUS=old\nK=new\n",
                 ),
                 (
-                    "K=old\nX=1\nK_PREVIOUS=\"ol\nder\" # c\n",
+                    "K=old\nX=1\nK_PREVIOUS=\"\" # c\n",
                     "K",
                     "new",
                     "K=new\nX=1\nK_PREVIOUS=old # c\n",
                 ),
             ],
         );
+        for held in [
+            "K_PREVIOUS=older\nK=old\n",
+            "K=old\nX=1\nK_PREVIOUS=\"ol\nder\" # c\n",
+        ] {
+            let doc = Document::parse(held.as_bytes().to_vec());
+            let line = doc
+                .entries()
+                .iter()
+                .find(|e| e.key == "K_PREVIOUS")
+                .unwrap()
+                .line;
+            assert_eq!(
+                set(&doc, "K", b"new", Policy::Rotate).unwrap_err(),
+                EditError::PreviousHeld {
+                    name: "K".into(),
+                    line
+                },
+                "{held}"
+            );
+        }
+    }
+
+    #[test]
+    fn replace_says_when_an_older_value_is_left_in_previous() {
+        let doc = Document::parse(b"K=old\nK_PREVIOUS=older\n".to_vec());
+        let (_, change) = set(&doc, "K", b"new", Policy::Replace).unwrap();
+        assert_eq!(
+            change,
+            Change::Replaced {
+                line: 1,
+                disputed: false,
+                stale_previous: Some(2)
+            }
+        );
+        let doc = Document::parse(b"K=old\nK_PREVIOUS=\n".to_vec());
+        let (_, change) = set(&doc, "K", b"new", Policy::Replace).unwrap();
+        assert!(matches!(
+            change,
+            Change::Replaced {
+                stale_previous: None,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -394,7 +467,7 @@ mod tests {
                     "DB_PASSWORD=new\nDB_PASSWORD_PREVIOUS='#S3cr3t!pw'\n",
                 ),
                 (
-                    "K=#a'b # note\nK_PREVIOUS=older\n",
+                    "K=#a'b # note\nK_PREVIOUS=\n",
                     "K",
                     "new",
                     "K=new # note\nK_PREVIOUS=\"#a'b\"\n",
