@@ -575,12 +575,28 @@ fn a_quote_left_open_earlier_is_never_closed_by_a_new_value() {
     let dir = Dir::plain();
     let original = b"BROKEN=\"never closed\nX=1\n";
     dir.write(".env", original);
-    // Tokens with ' are written in double quotes, which would close BROKEN's quote.
+    // A write below an open quote is refused, whatever the token, naming the line.
+    for args in [
+        &[".env", "S"][..],
+        &[".env", "S", "--alphabet", "'a", "--length", "64"],
+    ] {
+        let run = dir.generate(args).refused();
+        assert!(
+            run.stderr
+                .contains(".env line 1 opens a quote that never closes"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(dir.read(".env"), original);
+    }
+    // --force writes anyway, but never a quote that would close BROKEN's.
     let run = dir
-        .generate(&[".env", "S", "--alphabet", "'a", "--length", "64"])
+        .generate(&[".env", "S", "--alphabet", "'a", "--length", "64", "--force"])
         .refused();
     assert!(run.stderr.contains("quote left open"), "{}", run.stderr);
     assert_eq!(dir.read(".env"), original);
+    dir.generate(&[".env", "S", "--force"]).ok();
+    assert!(dir.read(".env").starts_with(original));
 }
 
 // ---------------------------------------------------------------- files and links

@@ -92,6 +92,13 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
             .unwrap_or_default(),
     );
     for invalid in document.invalid() {
+        if invalid.open_quote && !request.force {
+            bail!(
+                "{} line {} opens a quote that never closes: python-dotenv and npm dotenv read the lines below it as part of that value, so what tokhyg writes could change what they read (and hide other variables); close the quote, or use --force to write anyway",
+                file.display(),
+                invalid.line
+            );
+        }
         ui::warn(format_args!(
             "{} line {} is not a KEY=value line tokhyg can read; kept unchanged",
             file.display(),

@@ -47,6 +47,9 @@ pub struct Invalid {
     /// The name the line seems to assign, if it starts like `[export ]NAME`, so that an edit of
     /// that name can refuse rather than add a second, conflicting definition.
     pub mentions: Option<String>,
+    /// The line opens a quote that never closes: python-dotenv and npm dotenv read the lines
+    /// below it as part of that value, so a line written below could change what they read.
+    pub open_quote: bool,
 }
 
 /// A parsed `.env` file.
@@ -66,6 +69,7 @@ impl Document {
             line: 1,
             entries: Vec::new(),
             invalid: Vec::new(),
+            open_quote: false,
         };
         parser.run();
         let (entries, invalid) = (parser.entries, parser.invalid);
@@ -143,6 +147,8 @@ struct Parser<'a> {
     line: usize,
     entries: Vec<Entry>,
     invalid: Vec<Invalid>,
+    /// Set by a statement that failed on a quote that never closes.
+    open_quote: bool,
 }
 
 impl Parser<'_> {
@@ -159,6 +165,7 @@ impl Parser<'_> {
                     self.invalid.push(Invalid {
                         line: first_line,
                         mentions,
+                        open_quote: std::mem::take(&mut self.open_quote),
                     });
                     end
                 }
@@ -228,6 +235,7 @@ impl Parser<'_> {
         let value = match bytes.get(at) {
             Some(b'\'' | b'"') => {
                 let Some(close) = closing_quote(bytes, at) else {
+                    self.open_quote = true;
                     return Err(mentions);
                 };
                 let value = at..close + 1;
