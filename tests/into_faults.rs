@@ -147,3 +147,78 @@ fn a_temporary_file_left_by_an_older_tokhyg_is_removed_with_a_word() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("removed 1 temporary file"), "{stderr}");
 }
+
+#[test]
+fn a_write_that_runs_out_of_space_leaves_gitignore_and_env_untouched() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    git(dir.path(), &["init", "-q"]);
+    fs::write(dir.path().join(".gitignore"), "/target\n").expect("write");
+    // A .env bigger than the file-size limit below: writing its new version fails as a full
+    // disk would, while the few bytes added to .gitignore would fit.
+    let big: String = (0..200).map(|i| format!("VAR_{i}=value{i}\n")).collect();
+    fs::write(dir.path().join(".env"), &big).expect("write");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tokhyg"));
+    command
+        .current_dir(dir.path())
+        .args([
+            "generate",
+            "--into",
+            ".env",
+            "--add-to-gitignore",
+            "API_KEY",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: 1024,
+                rlim_max: 1024,
+            };
+            libc::setrlimit(libc::RLIMIT_FSIZE, &limit);
+            Ok(())
+        });
+    }
+    let output = command.output().expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+        "/target\n"
+    );
+    assert_eq!(fs::read_to_string(dir.path().join(".env")).unwrap(), big);
+    assert_eq!(extra_names(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_held_lock_is_waited_for_with_a_word_naming_the_holder_then_given_up() {
+    let dir = repository();
+    let before = fs::read(dir.path().join(".env")).expect("read");
+    // This test process holds the lock tokhyg takes: an flock on the .env's directory.
+    let held = fs::File::open(dir.path()).expect("open dir");
+    held.lock().expect("lock");
+    let output = Command::new(env!("CARGO_BIN_EXE_tokhyg"))
+        .current_dir(dir.path())
+        .env("TOKHYG_LOCK_TIMEOUT", "2")
+        .args(["generate", "--into", ".env", "--force", "API_KEY"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let me = format!("process {}", std::process::id());
+    assert!(stderr.contains(&format!("waiting for {me}")), "{stderr}");
+    assert!(stderr.contains("gave up after 2 s"), "{stderr}");
+    assert_eq!(fs::read(dir.path().join(".env")).expect("read"), before);
+    held.unlock().expect("unlock");
+    assert!(
+        write_time(dir.path()) > Duration::ZERO,
+        "released, the write goes through"
+    );
+}

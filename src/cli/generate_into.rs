@@ -73,7 +73,11 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
             file.display()
         ));
     }
-    let lock = DirLock::acquire(atomic::parent_dir(&target))?;
+    let lock = DirLock::acquire_within(
+        atomic::parent_dir(&target),
+        atomic::lock_timeout(),
+        &mut |waiting| ui::info(waiting),
+    )?;
     remove_stale_temporaries(&target);
     let existing = atomic::read_existing(&target)?;
     if let Some(existing) = &existing
@@ -115,6 +119,14 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
         written.push((name, token, change));
     }
 
+    // The .env is written (and synced) first, so a full disk fails before .gitignore changes;
+    // then .gitignore; then the .env is renamed into place, which needs no space.
+    let prepared = atomic::prepare(
+        &target,
+        document.bytes(),
+        existing.as_ref().map(|e| &e.metadata),
+        SECRET_FILE_MODE,
+    )?;
     if let Some(location) = &pending_gitignore
         && let GitignoreChange::Appended(gitignore) =
             guard::add_to_gitignore(location, Some(&lock))?
@@ -125,12 +137,7 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
             gitignore.display()
         ));
     }
-    let replaced = atomic::replace(
-        &target,
-        document.bytes(),
-        existing.as_ref().map(|e| &e.metadata),
-        SECRET_FILE_MODE,
-    )?;
+    let replaced = prepared.commit()?;
     drop(lock);
 
     if replaced.in_place {

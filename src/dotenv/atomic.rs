@@ -19,6 +19,19 @@ use anyhow::{Context, Result, bail};
 use std::fs::{self, File, Metadata};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long a write waits for another tokhyg writing in the same directory, unless
+/// `TOKHYG_LOCK_TIMEOUT` (whole seconds) says otherwise.
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// [`LOCK_TIMEOUT`], or the whole seconds of `TOKHYG_LOCK_TIMEOUT` when it is set to a number.
+pub fn lock_timeout() -> Duration {
+    std::env::var("TOKHYG_LOCK_TIMEOUT")
+        .ok()
+        .and_then(|secs| secs.trim().parse().ok())
+        .map_or(LOCK_TIMEOUT, Duration::from_secs)
+}
 
 /// Mode of a file tokhyg creates to hold secrets: readable and writable by its owner only.
 pub const SECRET_FILE_MODE: u32 = 0o600;
@@ -31,17 +44,57 @@ pub struct DirLock {
 }
 
 impl DirLock {
-    /// Waits until no other tokhyg process holds the lock on `dir`, then takes it.
+    /// Takes the lock on `dir`, waiting while another tokhyg process holds it, at most
+    /// [`lock_timeout`]; then gives up with an error naming the holder.
     pub fn acquire(dir: &Path) -> Result<DirLock> {
+        DirLock::acquire_within(dir, lock_timeout(), &mut |_| {})
+    }
+
+    /// [`DirLock::acquire`] with a time limit, calling `note` once with what it waits for
+    /// (naming the process where the system tells) when that takes more than a second.
+    pub fn acquire_within(
+        dir: &Path,
+        timeout: Duration,
+        note: &mut dyn FnMut(String),
+    ) -> Result<DirLock> {
         let handle = File::open(dir)
             .with_context(|| format!("cannot open directory {} to lock it", dir.display()))?;
-        handle
-            .lock()
-            .with_context(|| format!("cannot lock directory {}", dir.display()))?;
-        Ok(DirLock {
-            handle,
-            path: dir.to_path_buf(),
-        })
+        let start = Instant::now();
+        let mut said = false;
+        loop {
+            match handle.try_lock() {
+                Ok(()) => {
+                    return Ok(DirLock {
+                        handle,
+                        path: dir.to_path_buf(),
+                    });
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(error)) => {
+                    return Err(error)
+                        .with_context(|| format!("cannot lock directory {}", dir.display()));
+                }
+            }
+            let waited = start.elapsed();
+            if waited >= timeout {
+                bail!(
+                    "gave up after {} s: {} still holds the lock on {}; let it finish, or stop it if it is stuck",
+                    timeout.as_secs(),
+                    holder(&handle),
+                    dir.display()
+                );
+            }
+            if !said && waited >= Duration::from_secs(1) {
+                note(format!(
+                    "waiting for {}, which is writing in {} (giving up after {} s)",
+                    holder(&handle),
+                    dir.display(),
+                    timeout.as_secs()
+                ));
+                said = true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// The locked directory.
@@ -55,6 +108,43 @@ impl Drop for DirLock {
         // Closing the handle releases the lock anyway; unlocking first just says so.
         let _ = self.handle.unlock();
     }
+}
+
+/// Who holds the lock on the directory open as `handle`: `process PID (NAME)` from the
+/// system's lock table where there is one (Linux `/proc/locks`), else `another tokhyg process`.
+fn holder(handle: &File) -> String {
+    lock_holder_pid(handle)
+        .map(|pid| {
+            let name = fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            match name.trim() {
+                "" => format!("process {pid}"),
+                name => format!("process {pid} ({name})"),
+            }
+        })
+        .unwrap_or_else(|| "another tokhyg process".to_owned())
+}
+
+/// The pid holding an flock on the file open as `handle`, from `/proc/locks`
+/// (`1: FLOCK  ADVISORY  WRITE 4242 08:01:131 0 EOF`).
+#[cfg(target_os = "linux")]
+fn lock_holder_pid(handle: &File) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = handle.metadata().ok()?;
+    let inode = metadata.ino();
+    let locks = fs::read_to_string("/proc/locks").ok()?;
+    locks.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let (kind, pid, device_inode) = (fields.get(1)?, fields.get(4)?, fields.get(5)?);
+        let lock_inode: u64 = device_inode.rsplit(':').next()?.parse().ok()?;
+        (*kind == "FLOCK" && lock_inode == inode)
+            .then(|| pid.parse().ok())
+            .flatten()
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lock_holder_pid(_handle: &File) -> Option<u32> {
+    None
 }
 
 /// A file's current bytes and metadata, read before replacing it.
@@ -103,12 +193,37 @@ pub fn replace(
     old: Option<&Metadata>,
     new_mode: u32,
 ) -> Result<Replaced> {
+    prepare(path, bytes, old, new_mode)?.commit()
+}
+
+/// A replacement written and synced, not yet in place: what can fail for want of space or
+/// permission has failed by now, and [`Prepared::commit`] only renames (or, for a hard-linked
+/// file, rewrites in place). Dropped uncommitted, it leaves nothing.
+#[derive(Debug)]
+pub struct Prepared {
+    target: PathBuf,
+    how: Preparation,
+}
+
+#[derive(Debug)]
+enum Preparation {
+    /// The file has other hard links: its new bytes, to write over the old at commit.
+    InPlace(Vec<u8>),
+    /// A temporary file holding the new bytes, with the old file's attributes.
+    Renamed { pending: Pending, report: Replaced },
+}
+
+/// Writes the replacement of `path` (see [`replace`]) without putting it in place yet.
+pub fn prepare(
+    path: &Path,
+    bytes: &[u8],
+    old: Option<&Metadata>,
+    new_mode: u32,
+) -> Result<Prepared> {
     if old.is_some_and(has_other_links) {
-        write_in_place(path, bytes)
-            .with_context(|| format!("cannot rewrite {} in place", path.display()))?;
-        return Ok(Replaced {
-            in_place: true,
-            ..Replaced::default()
+        return Ok(Prepared {
+            target: path.to_path_buf(),
+            how: Preparation::InPlace(bytes.to_vec()),
         });
     }
     let dir = parent_dir(path);
@@ -123,13 +238,37 @@ pub fn replace(
         .with_context(context)?;
     let report = copy_attributes(pending.file(), old, new_mode).with_context(context)?;
     pending.file().sync_all().with_context(context)?;
-    pending
-        .commit(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    File::open(dir)
-        .and_then(|handle| handle.sync_all())
-        .with_context(|| format!("cannot sync directory {}", dir.display()))?;
-    Ok(report)
+    Ok(Prepared {
+        target: path.to_path_buf(),
+        how: Preparation::Renamed { pending, report },
+    })
+}
+
+impl Prepared {
+    /// Puts the replacement in place, then syncs the directory so the rename survives a crash.
+    pub fn commit(self) -> Result<Replaced> {
+        let path = &self.target;
+        match self.how {
+            Preparation::InPlace(bytes) => {
+                write_in_place(path, &bytes)
+                    .with_context(|| format!("cannot rewrite {} in place", path.display()))?;
+                Ok(Replaced {
+                    in_place: true,
+                    ..Replaced::default()
+                })
+            }
+            Preparation::Renamed { pending, report } => {
+                pending
+                    .commit(path)
+                    .with_context(|| format!("cannot replace {}", path.display()))?;
+                let dir = parent_dir(path);
+                File::open(dir)
+                    .and_then(|handle| handle.sync_all())
+                    .with_context(|| format!("cannot sync directory {}", dir.display()))?;
+                Ok(report)
+            }
+        }
+    }
 }
 
 /// Whether the file has hard links besides the name being written.
