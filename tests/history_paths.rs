@@ -94,3 +94,32 @@ fn a_path_given_as_a_range_or_outside_the_repository_is_explained() {
     assert_eq!(code, 2);
     assert!(stderr.contains("outside the repository"), "{stderr}");
 }
+
+#[test]
+fn git_errors_are_said_in_the_users_terms_without_libgit2_internals() {
+    let repo = repo();
+    let blob = repo.git(&["rev-parse", "HEAD:notes.txt"]);
+    for (args, expected) in [
+        (
+            vec!["nosuch..HEAD"],
+            "unknown revision or range `nosuch..HEAD`",
+        ),
+        (vec![blob.as_str()], "names a blob, not a commit"),
+        (
+            vec!["HEAD^{tree}"],
+            "`HEAD^{tree}` names a tree, not a commit",
+        ),
+    ] {
+        let (code, _, stderr) = scan(&repo, &repo.dir, &args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        for internal in ["class=", "code=", "git_object_t"] {
+            assert!(!stderr.contains(internal), "{args:?}: {stderr}");
+        }
+    }
+    let outside = tempfile::tempdir().expect("temp dir");
+    let (code, _, stderr) = scan(&repo, outside.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not in a git repository"), "{stderr}");
+    assert!(!stderr.contains("class="), "{stderr}");
+}

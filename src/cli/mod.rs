@@ -72,11 +72,24 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(error) => {
             eprintln!(
                 "tokhyg: error: {}",
-                crate::report::printable(&format!("{error:#}"))
+                crate::report::printable(&user_message(&error))
             );
             ExitCode::from(exit::ERROR)
         }
     }
+}
+
+/// The error's context chain, `: `-separated, in the user's terms: libgit2's errors give their
+/// message only, without the `; class=Reference (4); code=NotFound (-3)` their `Display` adds.
+fn user_message(error: &anyhow::Error) -> String {
+    error
+        .chain()
+        .map(|cause| match cause.downcast_ref::<git2::Error>() {
+            Some(git) => git.message().to_owned(),
+            None => cause.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 /// Whether `error` comes from writing to a pipe whose reader has gone (every write to standard

@@ -164,9 +164,11 @@ fn push_ref(
 /// Pushes or hides the ends of one revision spec; true when it hid something.
 fn push_spec(repo: &Repository, walk: &mut git2::Revwalk<'_>, spec: &str) -> anyhow::Result<bool> {
     let commit_of = |object: &git2::Object<'_>| -> anyhow::Result<Oid> {
+        // libgit2's peel message names `git_object_t` numbers: say what the spec names instead.
+        let kind = object.kind().map_or("object", |kind| kind.str());
         Ok(object
             .peel_to_commit()
-            .with_context(|| format!("`{spec}` does not name a commit"))?
+            .map_err(|_| anyhow::anyhow!("`{spec}` names a {kind}, not a commit"))?
             .id())
     };
     if let Some(negated) = spec.strip_prefix('^') {
@@ -177,10 +179,14 @@ fn push_spec(repo: &Repository, walk: &mut git2::Revwalk<'_>, spec: &str) -> any
         return Ok(true);
     }
     let revspec = repo.revparse(spec).with_context(|| {
-        format!(
-            "unknown revision or range `{spec}` (expected REV, A..B or A...B; to limit the \
-             history scan to a path, put it after `--`: tokhyg scan --history -- {spec})"
-        )
+        if spec.contains("..") {
+            format!("unknown revision or range `{spec}` (expected REV, A..B or A...B)")
+        } else {
+            format!(
+                "unknown revision or range `{spec}` (expected REV, A..B or A...B; to limit the \
+                 history scan to a path, put it after `--`: tokhyg scan --history -- {spec})"
+            )
+        }
     })?;
     let mode = revspec.mode();
     if mode.contains(RevparseMode::SINGLE) {
