@@ -152,3 +152,84 @@ fn tokhyg_keys_of_every_documented_size_are_found_and_broken_ones_are_not() {
         }
     }
 }
+
+/// Random `--prefix` values, half of them shaped like the prefixes `tokhyg-key` reads (parts of
+/// letters and digits joined by `_`/`-`, some parts or counts past its limits), half any string
+/// of the characters `--prefix` allows.
+fn any_prefix() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let part = "[A-Za-z0-9]{1,36}";
+    let shaped = (
+        proptest::collection::vec((part, "[_-]"), 1..8),
+        proptest::option::of("[_-]"),
+        any::<bool>(),
+    )
+        .prop_map(|(parts, lead, closed)| {
+            let mut prefix = lead.unwrap_or_default();
+            for (text, separator) in parts {
+                prefix.push_str(&text);
+                prefix.push_str(&separator);
+            }
+            if !closed {
+                prefix.pop();
+            }
+            prefix
+        })
+        .prop_filter("fits --prefix", |p| !p.is_empty() && p.len() <= 64);
+    prop_oneof![shaped, "[A-Za-z0-9_-]{1,64}"]
+}
+
+/// The built-in rules' matcher and the index of `tokhyg-key`, built once for all cases.
+fn tokhyg_key_matcher() -> &'static (Matcher, usize) {
+    static MATCHER: std::sync::OnceLock<(Matcher, usize)> = std::sync::OnceLock::new();
+    MATCHER.get_or_init(|| {
+        let rules = RuleSet::builtin().unwrap();
+        let tokhyg_key = rules
+            .rules()
+            .iter()
+            .position(|r| r.id == "tokhyg-key")
+            .unwrap();
+        (Matcher::new(rules), tokhyg_key)
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+    /// Every key `generate --prefix P --checksum` makes, the built-in `tokhyg-key` rule finds
+    /// (body and tail, exactly); a prefix it could not find is refused with the reason.
+    #[test]
+    fn every_checksummed_key_generate_accepts_is_found_by_scan(prefix in any_prefix()) {
+        use tokhyg::token::spec::{Generator, Request, Size, SpecError};
+        let (matcher, tokhyg_key) = tokhyg_key_matcher();
+        let request = Request {
+            prefix: Some(prefix.clone()),
+            checksum: true,
+            size: Some(Size::Bits(128)),
+            ..Request::default()
+        };
+        match Generator::new(&request) {
+            Ok(generator) => {
+                let key = generator.token(&mut rand::rng());
+                let line = format!("API_KEY={key}\n");
+                let span = (8 + prefix.len(), 8 + key.len());
+                let found = matcher.scan(line.as_bytes());
+                proptest::prop_assert!(
+                    found.iter().any(|m| m.rule == *tokhyg_key && (m.start, m.end) == span),
+                    "generate made a key scan does not find: {line:?} -> {found:?}"
+                );
+            }
+            Err(SpecError::UnrecognisedKeyPrefix { reason, .. }) => {
+                // Refused only for a reason a user can act on, never for a readable shape.
+                proptest::prop_assert!(!reason.is_empty());
+                let readable = prefix.ends_with(['_', '-'])
+                    && prefix[..prefix.len() - 1]
+                        .split(['_', '-'])
+                        .all(|part| (1..=32).contains(&part.len()))
+                    && prefix[..prefix.len() - 1].split(['_', '-']).count() <= 5;
+                proptest::prop_assert!(!readable, "{prefix:?} refused: {reason}");
+            }
+            Err(other) => proptest::prop_assert!(false, "{prefix:?}: unexpected {other}"),
+        }
+    }
+}

@@ -149,7 +149,9 @@ ones that qualify; the strength shown is the exact entropy of that smaller set.
 6 base62 characters, so a scanner can tell a real key from a look-alike offline. It works with
 any body alphabet, but keep the default base62 body for keys that scans must find: that is the
 layout tokhyg's rules for checksummed keys expect (in .tokhyg.yaml: a token rule with the same
-prefix, alphabet: base62, the body length and checksum: crc32-base62).
+prefix, alphabet: base62, the body length and checksum: crc32-base62). With --checksum, the
+prefix must be 1 to 5 parts of 1 to 32 letters or digits, each followed by `_` or `-`
+(acme_live_, sk-prod-): the shape scan's built-in tokhyg-key rule reads; others are refused.
 
 Examples:
   tokhyg generate                                   one 256-bit base62 token (43 chars)

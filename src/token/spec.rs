@@ -9,6 +9,7 @@ use super::each_class::{ClassMap, log2_qualifying};
 use super::encode::ByteEncoding;
 use super::format::TokenFormat;
 use super::id;
+use super::key_shape;
 use rand::CryptoRng;
 use std::fmt;
 use thiserror::Error;
@@ -199,6 +200,20 @@ pub enum SpecError {
         /// The refused prefix.
         prefix: String,
     },
+    /// `--checksum` with a prefix whose keys `scan`'s built-in `tokhyg-key` rule cannot find.
+    #[error(
+        "--prefix {prefix:?} with --checksum: {reason}; scan would not recognise these keys. Use \
+         1 to {max_segments} parts of 1 to {max_segment_len} letters or digits, each followed by \
+         `_` or `-` (e.g. acme_live_)",
+        max_segments = key_shape::MAX_SEGMENTS,
+        max_segment_len = key_shape::MAX_SEGMENT_LEN
+    )]
+    UnrecognisedKeyPrefix {
+        /// The refused prefix.
+        prefix: String,
+        /// What about it the rule cannot read.
+        reason: String,
+    },
 }
 
 /// Draws tokens of one requested kind and describes them.
@@ -234,6 +249,12 @@ impl Generator {
             Some(prefix) => valid_prefix(prefix)?,
             None => String::new(),
         };
+        if request.checksum
+            && !prefix.is_empty()
+            && let Some(reason) = key_shape::checksummed_prefix_problem(&prefix)
+        {
+            return Err(SpecError::UnrecognisedKeyPrefix { prefix, reason });
+        }
         let (body, name, body_len, bits) = plan_body(request)?;
         Ok(Generator {
             prefix,
