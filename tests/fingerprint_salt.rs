@@ -62,7 +62,15 @@ fn a_salted_ignore_file_keys_every_scan_and_old_entries_still_suppress() {
     let (code, findings, stderr) = scan(&repo, &["."]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(fingerprints(&findings), want, "only C, keyed");
-    assert!(!stderr.contains("salt"), "{stderr}");
+    assert!(!stderr.contains("no salt"), "{stderr}");
+    let replace = format!(
+        ".tokhygignore: entry {} is an unkeyed fingerprint written before the salt; it still \
+         suppresses, but replace it with {}",
+        fingerprint(RULE, SECRET_B.as_bytes()),
+        keyed(SECRET_B)
+    );
+    assert!(stderr.contains(&replace), "{stderr}");
+    assert_eq!(stderr.matches("unkeyed fingerprint").count(), 1, "{stderr}");
     assert_eq!(
         fingerprints(&scan(&repo, &["."]).1),
         want,

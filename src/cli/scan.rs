@@ -232,6 +232,23 @@ impl ScanSetup {
 }
 
 impl ScanSetup {
+    /// Warns of each `.tokhygignore` entry written before the file's salt that suppresses one
+    /// of `findings` (unsuppressed yet), with the keyed fingerprint to replace it with.
+    pub fn warn_of_unkeyed_entries(&self, findings: &[Finding]) {
+        let mut replacements = std::collections::BTreeMap::new();
+        for finding in findings {
+            if let Some(old) = self.suppressions.ignore.unkeyed_entry_for(finding) {
+                replacements.insert(old, finding.fingerprint.clone());
+            }
+        }
+        for (old, new) in replacements {
+            ui::warn(format_args!(
+                "{IGNORE_FILE_NAME}: entry {old} is an unkeyed fingerprint written before the \
+                 salt; it still suppresses, but replace it with {new}"
+            ));
+        }
+    }
+
     /// The summary of a scan by this setup's scanner, counting `noun` (`file`, `blob`).
     pub fn summary(&self, noun: &'static str) -> Summary<'_> {
         Summary {
@@ -317,6 +334,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     if stdin_args == 1 {
         scan_stdin(&setup.scanner, &mut scan);
     }
+    setup.warn_of_unkeyed_entries(&scan.findings);
     let findings = finish(scan.findings, &setup.suppressions);
     conclude(
         findings,
@@ -535,6 +553,7 @@ fn run_history(ranges: &[String], args: &ScanArgs) -> anyhow::Result<u8> {
         paths,
     };
     let found = history::scan_history(&setup.scanner, &dir, &options, args.all_occurrences)?;
+    setup.warn_of_unkeyed_entries(&found.findings);
     let findings = finish(found.findings, &setup.suppressions);
     if !args.all_occurrences {
         let repeated: usize = findings
@@ -620,6 +639,7 @@ fn run_staged(args: &ScanArgs) -> anyhow::Result<u8> {
     let setup = setup?;
     let (repo, changes) = staged?;
     let found = staged::scan_changes(&setup.scanner, &repo, &changes, args.all_lines);
+    setup.warn_of_unkeyed_entries(&found.findings);
     let findings = finish(found.findings, &setup.suppressions);
     let advice = (!findings.is_empty() && args.common.baseline_to_write().is_none())
         .then(|| super::hook::blocked_commit_advice(&findings));

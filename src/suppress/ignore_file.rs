@@ -155,6 +155,16 @@ impl IgnoreList {
                 && self.contains(&fingerprint(&finding.rule_id, finding.secret.as_bytes())))
     }
 
+    /// The listed unkeyed fingerprint that alone suppresses `finding`, if one does: an entry of
+    /// a salted file written before its salt, to be replaced with the finding's (keyed) one.
+    pub fn unkeyed_entry_for(&self, finding: &Finding) -> Option<String> {
+        if self.salt.is_none() || self.contains(&finding.fingerprint) {
+            return None;
+        }
+        let unkeyed = fingerprint(&finding.rule_id, finding.secret.as_bytes());
+        self.contains(&unkeyed).then_some(unkeyed)
+    }
+
     /// Number of distinct fingerprints listed.
     pub fn len(&self) -> usize {
         self.fingerprints.len()
@@ -255,6 +265,14 @@ mod tests {
         assert!(found(keyed_secret));
         assert!(found(old_secret), "an unkeyed entry still suppresses");
         assert!(!found("another-secret-333"));
+        let by_old_entry = finding(
+            "r",
+            old_secret,
+            crate::suppress::fingerprint_with(Some(&salt), "r", old_secret.as_bytes()),
+        );
+        assert_eq!(list.unkeyed_entry_for(&by_old_entry), Some(old.clone()));
+        let by_keyed_entry = finding("r", keyed_secret, keyed.clone());
+        assert_eq!(list.unkeyed_entry_for(&by_keyed_entry), None);
         assert!(IgnoreList::parse(&old, "f").unwrap().salt().is_none());
     }
 
