@@ -233,3 +233,33 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn generate_refuses_checksummed_keys_whose_body_or_missing_prefix_scan_could_not_find() {
+    for (args, reason) in [
+        (&[][..], "give a --prefix ending in `_` or `-`"),
+        (
+            &["--prefix", "acme_", "--symbols", "--length", "30"][..],
+            "letters and digits only",
+        ),
+        (
+            &["--prefix", "acme_", "--format", "uuid"][..],
+            "letters and digits only",
+        ),
+        (
+            &["--prefix", "acme_", "--length", "12"][..],
+            "at least 16 characters",
+        ),
+    ] {
+        let output = assert_cmd::Command::cargo_bin("tokhyg")
+            .unwrap()
+            .args(["generate", "--checksum"])
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(reason), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty());
+    }
+}

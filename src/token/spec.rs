@@ -192,6 +192,10 @@ pub enum SpecError {
         /// The body length.
         length: usize,
     },
+    /// `--checksum` on a token whose body or missing prefix `scan`'s `tokhyg-key` rule could not
+    /// find: `scan` must report every key `generate --checksum` makes.
+    #[error("--checksum: {0}")]
+    Unfindable(&'static str),
     /// An empty prefix, or one with a character other than letters, digits, `_` and `-`.
     #[error(
         "--prefix {prefix:?}: a prefix is 1 to {MAX_PREFIX_LEN} ASCII letters, digits, `_` or `-`"
@@ -256,6 +260,9 @@ impl Generator {
             return Err(SpecError::UnrecognisedKeyPrefix { prefix, reason });
         }
         let (body, name, body_len, bits) = plan_body(request)?;
+        if request.checksum {
+            findable_with_checksum(&prefix, &body, body_len)?;
+        }
         Ok(Generator {
             prefix,
             body,
@@ -377,6 +384,48 @@ pub fn format_bits(bits: f64) -> String {
     } else {
         format!("{:.1}", (bits * 10.0).floor() / 10.0)
     }
+}
+
+/// Shortest body `--checksum` accepts: the `tokhyg-key` rule wakes on a run of 22 base62
+/// characters, body and 6-character checksum.
+pub const MIN_CHECKSUM_BODY: usize = 16;
+
+/// Refuses a checksummed token the `tokhyg-key` rule (rules/tokhyg.yaml) could not find for a
+/// reason other than its prefix's shape (see [`key_shape`]): no prefix at all, a body that is
+/// not a run of letters and digits, or one too short for the rule to look at.
+fn findable_with_checksum(prefix: &str, body: &Body, body_len: usize) -> Result<(), SpecError> {
+    if prefix.is_empty() {
+        return Err(SpecError::Unfindable(
+            "give a --prefix ending in `_` or `-` (such as acme_live_): scan tells a key's \
+             prefix from its body by that separator",
+        ));
+    }
+    let base62_body = match body {
+        Body::Chars { drawer, .. } => drawer
+            .alphabet()
+            .chars()
+            .iter()
+            .all(char::is_ascii_alphanumeric),
+        Body::Bytes { encoding, .. } => {
+            matches!(encoding, ByteEncoding::Hex | ByteEncoding::HexUpper)
+        }
+        Body::Ulid => true,
+        Body::Uuid => false,
+    };
+    if !base62_body {
+        return Err(SpecError::Unfindable(
+            "the body must be letters and digits only (the default, --format hex, base58, \
+             crockford32, ulid, or such an --alphabet): scan finds the checksum at the end of a \
+             run of them",
+        ));
+    }
+    if body_len < MIN_CHECKSUM_BODY {
+        return Err(SpecError::Unfindable(
+            "the body must be at least 16 characters: shorter runs are everywhere in code, so \
+             scan does not look at them",
+        ));
+    }
+    Ok(())
 }
 
 fn valid_prefix(prefix: &str) -> Result<String, SpecError> {
@@ -868,9 +917,9 @@ mod tests {
     }
 
     #[test]
-    fn checksums_apply_to_byte_and_id_bodies_too() {
+    fn checksums_apply_to_byte_and_id_bodies_scan_can_find() {
         let mut rng = rand::rng();
-        for charset in [Charset::Named(Format::Uuid), Charset::Named(Format::Base64)] {
+        for charset in [Charset::Named(Format::Ulid), Charset::Named(Format::Hex)] {
             let g = generator(Request {
                 charset,
                 checksum: true,
@@ -880,6 +929,15 @@ mod tests {
             let token = g.token(&mut rng);
             assert_eq!(token.len(), g.token_len());
             assert!(Checksum::Crc32Base62.verify(&token.as_bytes()["k-".len()..]));
+        }
+        for charset in [Charset::Named(Format::Uuid), Charset::Named(Format::Base64)] {
+            let refused = Generator::new(&Request {
+                charset,
+                checksum: true,
+                prefix: Some("k-".into()),
+                ..Request::default()
+            });
+            assert!(matches!(refused, Err(SpecError::Unfindable(_))));
         }
     }
 
