@@ -7,6 +7,7 @@
 use super::exit;
 use super::generate_into::{self, IntoRequest};
 use super::ui;
+use crate::dotenv::writable;
 use crate::token::alphabet::CharClass;
 use crate::token::spec::{Charset, Format, Generator, MIN_SECURE_BITS, Request, Size, format_bits};
 use anyhow::Context;
@@ -244,6 +245,37 @@ impl GenerateArgs {
     }
 }
 
+/// The true entropy of the tokens `--into` writes: only those a `.env` file can hold so that
+/// python-dotenv, npm dotenv and dotenvy read them back are kept (the others are redrawn), which
+/// can cost bits; a warning says how many. Refuses an alphabet that leaves (almost) none.
+fn into_bits(generator: &Generator) -> anyhow::Result<f64> {
+    const UNWRITABLE: &str = "no quoting reads back the same in python-dotenv, npm dotenv and \
+        dotenvy for a token that holds `'` together with `\"`, `\\` or `$`, or `${…}`, a `\\\\` \
+        pair or a final `\\` without `'`, or a blank or control character; choose an alphabet \
+        without these characters";
+    let Some(bits) = writable::writable_bits(generator) else {
+        anyhow::bail!("no token of this format can be written to a .env file: {UNWRITABLE}");
+    };
+    let loss = generator.bits() - bits;
+    if loss > writable::MAX_LOSS_BITS {
+        anyhow::bail!(
+            "only one token of this format in 2^{loss:.0} can be written to a .env file, too few \
+             to draw: {UNWRITABLE}"
+        );
+    }
+    if loss >= 0.05 {
+        ui::warn(format_args!(
+            "{:.1}% of tokens of this format cannot be written to a .env file so that every \
+             parser reads them back, and are redrawn: the tokens written have {} bits, {loss:.1} \
+             less than the format's {}",
+            100.0 * (1.0 - (-loss).exp2()),
+            format_bits(bits),
+            format_bits(generator.bits())
+        ));
+    }
+    Ok(bits)
+}
+
 /// `--count`: a whole number of at least 1.
 fn parse_count(text: &str) -> Result<u64, String> {
     match text.parse::<u64>() {
@@ -256,15 +288,19 @@ fn parse_count(text: &str) -> Result<u64, String> {
 /// Runs `tokhyg generate`.
 pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
     let generator = Generator::new(&args.request())?;
-    if generator.is_weak() {
+    let bits = match args.into {
+        Some(_) => into_bits(&generator)?,
+        None => generator.bits(),
+    };
+    if bits < MIN_SECURE_BITS {
         ui::warn(format_args!(
             "{} bits is below the {MIN_SECURE_BITS} bits accepted as the minimum for a key; use \
              a longer token unless this is not a secret",
-            format_bits(generator.bits())
+            format_bits(bits)
         ));
     }
     let mut rng = rand::rng();
-    let strength = generator.strength();
+    let strength = generator.strength_at(bits);
     if let Some(file) = &args.into {
         let request = IntoRequest {
             file,

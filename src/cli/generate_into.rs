@@ -35,11 +35,9 @@ pub struct IntoRequest<'a> {
     pub strength: &'a str,
 }
 
-/// How many extra tokens to draw, when one cannot be written, to learn how often that happens.
-const PROBE_DRAWS: u32 = 1024;
-
-/// Redrawing costs the token `-log2(writable fraction)` bits; above this, say so.
-const NOTABLE_LOSS_BITS: f64 = 0.1;
+/// Most tokens drawn for one name: 64 times the expected number at the rarest writable fraction
+/// `generate` accepts (2^-16), so a format it accepted fails here with odds below e^-64.
+const MAX_DRAWS: u32 = 64 << 16;
 
 /// Sets every requested name to a token drawn from `new_token`, atomically, and reports on
 /// stderr what was written. Returns the exit code.
@@ -277,36 +275,24 @@ fn is_env_name(name: &str) -> bool {
 
 /// A token and its `.env` spelling. Most tokens can be written as drawn. When one cannot (a
 /// symbol alphabet drew `${…}`, say), fresh tokens are drawn and the first writable one is
-/// taken: uniform over the writable tokens, at a cost of `-log2(writable fraction)` bits, which
-/// the same draws measure. If none of them is writable, the alphabet is the problem: refuse.
+/// taken: uniform over the writable tokens, whose exact entropy `generate` computed and showed
+/// (`dotenv::writable`), after refusing formats where fewer than one token in 2^16 is writable.
+/// The cap on draws is then never reached in practice; if it is, the format is the problem.
 fn draw_writable(new_token: &mut dyn FnMut() -> String) -> Result<(String, String)> {
-    let first = new_token();
-    let first_error = match quote::render(&first) {
-        Ok(rendered) => return Ok((first, rendered)),
-        Err(error) => error,
-    };
-    let mut chosen = None;
-    let mut writable = 0u32;
-    for _ in 0..PROBE_DRAWS {
+    let mut first_error = None;
+    for _ in 0..MAX_DRAWS {
         let token = new_token();
-        if let Ok(rendered) = quote::render(&token) {
-            writable += 1;
-            chosen.get_or_insert((token, rendered));
+        match quote::render(&token) {
+            Ok(rendered) => return Ok((token, rendered)),
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
         }
     }
-    let chosen = chosen.ok_or_else(|| {
-        anyhow!(first_error).context(
-            "no token of this format can be written to a .env file so that python-dotenv, npm dotenv and dotenvy all read it back unchanged; choose an alphabet without these characters",
-        )
-    })?;
-    let loss = -(f64::from(writable) / f64::from(PROBE_DRAWS)).log2();
-    if loss >= NOTABLE_LOSS_BITS {
-        eprintln!(
-            "tokhyg: warning: about {}% of tokens of this format cannot be written to a .env file unambiguously and were redrawn; the token has about {loss:.1} bits less than stated",
-            100 - writable * 100 / PROBE_DRAWS
-        );
-    }
-    Ok(chosen)
+    let error = first_error.map_or_else(|| anyhow!("no token was drawn"), |e| anyhow!(e));
+    Err(error.context(
+        "no token of this format can be written to a .env file so that python-dotenv, npm dotenv and dotenvy all read it back unchanged; choose an alphabet without these characters",
+    ))
 }
 
 fn not_ignored_error(file: &Path, location: &RepoPath) -> anyhow::Error {

@@ -12,3 +12,4 @@ pub mod guard;
 pub mod lines;
 pub mod pending;
 pub mod quote;
+pub mod writable;

@@ -43,6 +43,11 @@ impl CharDrawer {
         &self.alphabet
     }
 
+    /// The classes every body must cover (`--each-class`), if any.
+    pub fn classes(&self) -> Option<&ClassMap> {
+        self.classes.as_ref()
+    }
+
     /// Appends a body of `length` characters to `out`.
     pub fn append<R: CryptoRng + ?Sized>(&self, rng: &mut R, length: usize, out: &mut String) {
         let start = out.len();

@@ -56,6 +56,16 @@ impl ClassMap {
             .fold(0, |seen, &i| seen | 1 << self.class_of[i as usize])
     }
 
+    /// The class number of each alphabet character, in alphabet order.
+    pub fn class_of(&self) -> &[u8] {
+        &self.class_of
+    }
+
+    /// The mask with one bit for every class.
+    pub fn all(&self) -> u32 {
+        self.all
+    }
+
     /// True when `mask` (from [`ClassMap::mask`]) has every class.
     pub fn is_complete(&self, mask: u32) -> bool {
         mask == self.all

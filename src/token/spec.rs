@@ -346,9 +346,23 @@ impl Generator {
         }
     }
 
+    /// The classes every body covers (`--each-class`), when the body is drawn characters.
+    pub fn body_classes(&self) -> Option<&ClassMap> {
+        match &self.body {
+            Body::Chars { drawer, .. } => drawer.classes(),
+            _ => None,
+        }
+    }
+
     /// One line describing the tokens' strength, e.g. `256.0 bits, base62, 43 chars`.
     pub fn strength(&self) -> String {
-        let mut line = format!("{} bits, {}", format_bits(self.bits), self.name);
+        self.strength_at(self.bits)
+    }
+
+    /// [`Generator::strength`] for tokens redrawn down to a subset of `bits` bits of entropy
+    /// (`--into` keeps only tokens a `.env` file can hold).
+    pub fn strength_at(&self, bits: f64) -> String {
+        let mut line = format!("{} bits, {}", format_bits(bits), self.name);
         if self.each_class {
             line.push_str(" (each class)");
         }
