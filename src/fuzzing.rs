@@ -10,6 +10,9 @@ use crate::scan::{Scanner, Windowing};
 use crate::source::{Content, Origin};
 use std::sync::{Arc, OnceLock};
 
+mod dotenv;
+pub use dotenv::dotenv_parse;
+
 /// The rules/config loader: `data` read as a `.tokhyg.yaml` and as a rules file. What loads
 /// must build a matcher, and that matcher must scan the document itself and the rules'
 /// examples with well-formed matches.

@@ -43,6 +43,14 @@ fn without_allow_markers(bytes: &[u8]) -> Vec<u8> {
 }
 
 #[test]
+fn dotenv_parse_seeds_replay() {
+    for (path, bytes) in corpus("dotenv_parse") {
+        eprintln!("{}", path.display());
+        tokhyg::fuzzing::dotenv_parse(&bytes);
+    }
+}
+
+#[test]
 fn rules_config_seeds_replay() {
     for (path, bytes) in corpus("rules_config") {
         eprintln!("{}", path.display());
