@@ -432,3 +432,27 @@ fn the_strength_shown_is_that_of_the_tokens_a_env_file_can_hold() {
     }
     assert_eq!(read_all(&dir.path().join(".env")).len(), 12);
 }
+
+#[test]
+fn with_force_below_an_unclosed_quote_the_new_value_is_quoted_so_it_cannot_close_it() {
+    // Single quotes would close the `'` line 1 leaves open (python-dotenv would then read
+    // DATABASE_URL and the new key as part of A): the tokens go in double quotes instead.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".env");
+    fs::write(&path, "A='open\nDATABASE_URL=postgres://db/app\n").unwrap();
+    let shown = generate(
+        dir.path(),
+        ".env",
+        &names("K", 6),
+        &["--force", "--alphabet", "ab#c!", "--length", "64"],
+    );
+    let text = fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches('\'').count(), 1, "{text}");
+    for reader in [read_python, read_node] {
+        let mut read = reader(&path);
+        read.remove("A");
+        let mut expected = shown.clone();
+        expected.insert("DATABASE_URL".into(), "postgres://db/app".into());
+        assert_eq!(read, expected);
+    }
+}

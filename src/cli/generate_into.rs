@@ -39,6 +39,10 @@ pub struct IntoRequest<'a> {
 /// `generate` accepts (2^-16), so a format it accepted fails here with odds below e^-64.
 const MAX_DRAWS: u32 = 64 << 16;
 
+/// Draws after which a format none of whose tokens could be spelled without a quote that a
+/// broken line leaves open is refused.
+const OPEN_QUOTE_DRAWS: u32 = 4096;
+
 /// Sets every requested name to a token drawn from `new_token`, atomically, and reports on
 /// stderr what was written. Returns the exit code.
 pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> Result<u8> {
@@ -94,7 +98,7 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
             .unwrap_or_default(),
     );
     for invalid in document.invalid() {
-        if invalid.open_quote && !request.force {
+        if invalid.open_quote.is_some() && !request.force {
             bail!(
                 "{} line {} opens a quote that never closes: python-dotenv and npm dotenv read the lines below it as part of that value, so what tokhyg writes could change what they read (and hide other variables); close the quote, or use --force to write anyway",
                 file.display(),
@@ -110,7 +114,8 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
     let mut written = Vec::with_capacity(request.names.len());
     for name in request.names {
         let context = || format!("cannot set {name} in {}", file.display());
-        let (token, rendered) = draw_writable(new_token).with_context(context)?;
+        let avoid = document.open_quotes();
+        let (token, rendered) = draw_writable(new_token, &avoid).with_context(context)?;
         let (edited, change) =
             edit::set(&document, name, rendered.as_bytes(), policy).with_context(context)?;
         document = edited;
@@ -277,14 +282,24 @@ fn is_env_name(name: &str) -> bool {
 /// symbol alphabet drew `${…}`, say), fresh tokens are drawn and the first writable one is
 /// taken: uniform over the writable tokens, whose exact entropy `generate` computed and showed
 /// (`dotenv::writable`), after refusing formats where fewer than one token in 2^16 is writable.
+/// Under `--force`, tokens whose every spelling holds a quote that a line above leaves open
+/// (`avoid`) are redrawn too, so the new value cannot close it.
 /// The cap on draws is then never reached in practice; if it is, the format is the problem.
-fn draw_writable(new_token: &mut dyn FnMut() -> String) -> Result<(String, String)> {
+fn draw_writable(new_token: &mut dyn FnMut() -> String, avoid: &[u8]) -> Result<(String, String)> {
     let mut first_error = None;
-    for _ in 0..MAX_DRAWS {
+    for draw in 0..MAX_DRAWS {
         let token = new_token();
-        match quote::render(&token) {
+        match quote::render_avoiding(&token, avoid) {
             Ok(rendered) => return Ok((token, rendered)),
             Err(error) => {
+                // The entropy shown does not count the quotes a broken line leaves open (only
+                // under --force): give up early when they leave (almost) no token.
+                let open_quote = matches!(error, quote::Unwritable::OpenQuoteAbove(_));
+                if open_quote && draw + 1 >= OPEN_QUOTE_DRAWS {
+                    return Err(anyhow!(error).context(
+                        "no token of this format drawn could be written below the line that leaves a quote open; close that quote, or choose an alphabet without it",
+                    ));
+                }
                 first_error.get_or_insert(error);
             }
         }
@@ -364,9 +379,10 @@ mod tests {
         let mut queue = vec!["a${B}c".to_owned(), "ok1".to_owned()]
             .into_iter()
             .cycle();
-        let (token, rendered) = draw_writable(&mut || queue.next().unwrap_or_default()).unwrap();
+        let (token, rendered) =
+            draw_writable(&mut || queue.next().unwrap_or_default(), b"").unwrap();
         assert_eq!((token.as_str(), rendered.as_str()), ("ok1", "ok1"));
-        let error = draw_writable(&mut || "a'b\"c".to_owned()).unwrap_err();
+        let error = draw_writable(&mut || "a'b\"c".to_owned(), b"").unwrap_err();
         assert!(format!("{error:#}").contains("no token of this format"));
     }
 }

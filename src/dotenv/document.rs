@@ -47,9 +47,10 @@ pub struct Invalid {
     /// The name the line seems to assign, if it starts like `[export ]NAME`, so that an edit of
     /// that name can refuse rather than add a second, conflicting definition.
     pub mentions: Option<String>,
-    /// The line opens a quote that never closes: python-dotenv and npm dotenv read the lines
-    /// below it as part of that value, so a line written below could change what they read.
-    pub open_quote: bool,
+    /// The quote (`'` or `"`) the line opens and never closes: python-dotenv and npm dotenv read
+    /// the lines below it as part of that value, so a line written below could change what
+    /// they read, and a value holding that quote could close it.
+    pub open_quote: Option<u8>,
 }
 
 /// A parsed `.env` file.
@@ -69,7 +70,7 @@ impl Document {
             line: 1,
             entries: Vec::new(),
             invalid: Vec::new(),
-            open_quote: false,
+            open_quote: None,
         };
         parser.run();
         let (entries, invalid) = (parser.entries, parser.invalid);
@@ -103,6 +104,15 @@ impl Document {
     /// The raw bytes of an entry's value, quotes included.
     pub fn raw_value(&self, entry: &Entry) -> &[u8] {
         &self.bytes[entry.value.clone()]
+    }
+
+    /// The quotes that lines of the file open and never close, each once: a value written
+    /// below must not hold them (see [`super::quote::render_avoiding`]).
+    pub fn open_quotes(&self) -> Vec<u8> {
+        let mut quotes: Vec<u8> = self.invalid.iter().filter_map(|i| i.open_quote).collect();
+        quotes.sort_unstable();
+        quotes.dedup();
+        quotes
     }
 
     /// The line ending new lines should use: the one most of the file uses.
@@ -147,8 +157,8 @@ struct Parser<'a> {
     line: usize,
     entries: Vec<Entry>,
     invalid: Vec<Invalid>,
-    /// Set by a statement that failed on a quote that never closes.
-    open_quote: bool,
+    /// Set by a statement that failed on a quote that never closes: that quote.
+    open_quote: Option<u8>,
 }
 
 impl Parser<'_> {
@@ -235,7 +245,7 @@ impl Parser<'_> {
         let value = match bytes.get(at) {
             Some(b'\'' | b'"') => {
                 let Some(close) = closing_quote(bytes, at) else {
-                    self.open_quote = true;
+                    self.open_quote = Some(bytes[at]);
                     return Err(mentions);
                 };
                 let value = at..close + 1;

@@ -51,6 +51,11 @@ pub enum Unwritable {
         "the token contains `'` together with `{0}`; no quoting reads back the same in python-dotenv, npm dotenv and dotenvy"
     )]
     NoCommonQuoting(char),
+    /// Every spelling holds a quote that a line above opens and never closes.
+    #[error(
+        "every spelling of the token holds `{0}`, which would close a quote left open above (a line that opens `{0}` and never closes it)"
+    )]
+    OpenQuoteAbove(char),
     /// A backslash pair or a final backslash inside single quotes, and no double quoting either.
     #[error(
         "the token contains `\\\\` or ends with `\\`, which python-dotenv unescapes and dotenvy misreads inside single quotes"
@@ -112,6 +117,29 @@ pub fn quoting(token: &str) -> Result<Quoting, Unwritable> {
     Err(Unwritable::Backslashes)
 }
 
+/// `token` spelled as a `.env` value that contains none of the quote characters in `avoid`,
+/// which lines above it open and never close (`Document::open_quotes`): a value holding such a
+/// quote would close it for python-dotenv and npm dotenv, which would then read that line's
+/// value, and this one, differently. Tries the quotings in the order of [`quoting`], and double
+/// quotes also for tokens without `'` (read alike when the token has no `"`, `\` or `$`).
+pub fn render_avoiding(token: &str, avoid: &[u8]) -> Result<String, Unwritable> {
+    let preferred = render(token)?;
+    if !preferred.bytes().any(|b| avoid.contains(&b)) {
+        return Ok(preferred);
+    }
+    let doubled = format!("\"{token}\"");
+    let double_reads_alike = !token.contains(['"', '\\', '$']);
+    if double_reads_alike && !doubled.bytes().any(|b| avoid.contains(&b)) {
+        return Ok(doubled);
+    }
+    let quote = avoid
+        .iter()
+        .copied()
+        .find(|&q| preferred.as_bytes().contains(&q))
+        .map_or('\'', char::from);
+    Err(Unwritable::OpenQuoteAbove(quote))
+}
+
 /// `token` spelled as a `.env` value (see [`quoting`]).
 pub fn render(token: &str) -> Result<String, Unwritable> {
     Ok(match quoting(token)? {
@@ -160,6 +188,28 @@ mod tests {
         assert_eq!(quoting("a b"), Err(Unwritable::Unprintable));
         assert_eq!(quoting("a\u{1}b"), Err(Unwritable::Unprintable));
         assert_eq!(quoting(""), Err(Unwritable::Empty));
+    }
+
+    #[test]
+    fn below_an_open_quote_the_other_quoting_is_chosen() {
+        // Below an unclosed `'`: double quotes where they read alike, else refused.
+        assert_eq!(render_avoiding("a#b", b"'"), Ok("\"a#b\"".to_owned()));
+        assert_eq!(render_avoiding("abc", b"'\""), Ok("abc".to_owned()));
+        assert_eq!(
+            render_avoiding("a$b", b"'"),
+            Err(Unwritable::OpenQuoteAbove('\''))
+        );
+        assert_eq!(
+            render_avoiding("it's", b"'"),
+            Err(Unwritable::OpenQuoteAbove('\''))
+        );
+        // Below an unclosed `"`: single quotes, as without one.
+        assert_eq!(render_avoiding("a#b", b"\""), Ok("'a#b'".to_owned()));
+        assert_eq!(
+            render_avoiding("it's", b"\""),
+            Err(Unwritable::OpenQuoteAbove('"'))
+        );
+        assert_eq!(render_avoiding("a#b", b""), render("a#b"));
     }
 
     #[test]
