@@ -431,6 +431,27 @@ fn the_strength_shown_is_that_of_the_tokens_a_env_file_can_hold() {
         );
     }
     assert_eq!(read_all(&dir.path().join(".env")).len(), 12);
+
+    // Asked in bits (or by default, 256), the writable tokens have at least that many: the
+    // body grows to 81 characters, the shortest with 2 * 9^n - 8^n >= 2^256.
+    let output = Command::cargo_bin("tokhyg")
+        .unwrap()
+        .args([
+            "generate",
+            "--into",
+            ".env",
+            "DEFAULT_SIZE",
+            "--alphabet",
+            "ab'\"cdefgh",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("(257.7 bits, custom, 81 chars)"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -9,7 +9,10 @@ use super::generate_into::{self, IntoRequest};
 use super::ui;
 use crate::dotenv::writable;
 use crate::token::alphabet::CharClass;
-use crate::token::spec::{Charset, Format, Generator, MIN_SECURE_BITS, Request, Size, format_bits};
+use crate::token::spec::{
+    Charset, DEFAULT_BITS, Format, Generator, MAX_LENGTH, MIN_SECURE_BITS, Request, Size,
+    format_bits,
+};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -245,9 +248,43 @@ impl GenerateArgs {
     }
 }
 
-/// The true entropy of the tokens `--into` writes: only those a `.env` file can hold so that
-/// python-dotenv, npm dotenv and dotenvy read them back are kept (the others are redrawn), which
-/// can cost bits; a warning says how many. Refuses an alphabet that leaves (almost) none.
+/// The generator for `--into` and the true entropy of the tokens it writes: only those a `.env`
+/// file can hold so that python-dotenv, npm dotenv and dotenvy read them back are kept (the
+/// others are redrawn), which can cost bits; a warning says how many. A size in bits (`--bits`,
+/// or the default) is met by the writable tokens: the body grows until it is. Refuses an
+/// alphabet that leaves (almost) no writable token.
+fn into_generator(mut request: Request) -> anyhow::Result<(Generator, f64)> {
+    let wanted = match request.size {
+        Some(Size::Bits(bits)) => Some(f64::from(bits)),
+        None => Some(f64::from(DEFAULT_BITS)),
+        Some(_) => None,
+    };
+    let mut generator = Generator::new(&request)?;
+    let mut bits = into_bits(&generator)?;
+    while let Some(wanted) = wanted
+        && bits < wanted
+        && generator.token_format().is_some()
+        && generator.body_len() < MAX_LENGTH
+    {
+        request.size = Some(Size::Length(generator.body_len() + 1));
+        generator = Generator::new(&request)?;
+        bits = into_bits(&generator)?;
+    }
+    let loss = generator.bits() - bits;
+    if loss >= 0.05 {
+        ui::warn(format_args!(
+            "{:.1}% of tokens of this format cannot be written to a .env file so that every \
+             parser reads them back, and are redrawn: the tokens written have {} bits, {loss:.1} \
+             less than the format's {}",
+            (1000.0 * (1.0 - (-loss).exp2())).floor() / 10.0,
+            format_bits(bits),
+            format_bits(generator.bits())
+        ));
+    }
+    Ok((generator, bits))
+}
+
+/// The true entropy of the writable tokens of `generator` (see [`into_generator`]).
 fn into_bits(generator: &Generator) -> anyhow::Result<f64> {
     const UNWRITABLE: &str = "no quoting reads back the same in python-dotenv, npm dotenv and \
         dotenvy for a token that holds `'` together with `\"`, `\\` or `$`, or `${…}`, a `\\\\` \
@@ -263,16 +300,6 @@ fn into_bits(generator: &Generator) -> anyhow::Result<f64> {
              to draw: {UNWRITABLE}"
         );
     }
-    if loss >= 0.05 {
-        ui::warn(format_args!(
-            "{:.1}% of tokens of this format cannot be written to a .env file so that every \
-             parser reads them back, and are redrawn: the tokens written have {} bits, {loss:.1} \
-             less than the format's {}",
-            100.0 * (1.0 - (-loss).exp2()),
-            format_bits(bits),
-            format_bits(generator.bits())
-        ));
-    }
     Ok(bits)
 }
 
@@ -287,10 +314,13 @@ fn parse_count(text: &str) -> Result<u64, String> {
 
 /// Runs `tokhyg generate`.
 pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
-    let generator = Generator::new(&args.request())?;
-    let bits = match args.into {
-        Some(_) => into_bits(&generator)?,
-        None => generator.bits(),
+    let (generator, bits) = match args.into {
+        Some(_) => into_generator(args.request())?,
+        None => {
+            let generator = Generator::new(&args.request())?;
+            let bits = generator.bits();
+            (generator, bits)
+        }
     };
     if bits < MIN_SECURE_BITS {
         ui::warn(format_args!(
