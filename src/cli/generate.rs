@@ -157,6 +157,11 @@ prefix, alphabet: base62, the body length and checksum: crc32-base62). With --ch
 prefix must be 1 to 5 parts of 1 to 32 letters or digits, each followed by `_` or `-`
 (acme_live_, sk-prod-): the shape scan's built-in tokhyg-key rule reads; others are refused.
 
+--into quotes each value so that python-dotenv, npm dotenv and dotenvy read back the token. A
+token no quoting gives all three (' with \" \\ or $, or ${...}) is redrawn; the strength shown
+is then that of the tokens that can be written, and --bits (or the default 256) counts only
+those, so the body may be longer.
+
 Examples:
   tokhyg generate                                   one 256-bit base62 token (43 chars)
   tokhyg generate --length 32 --lower --upper --digits --symbols
