@@ -26,11 +26,11 @@ const SECRET_WORD: &str = "(?:key|token|secret|passw|pwd|auth|credential|sig)";
 /// closing quotes or brackets of a name.
 const OPERATOR: &str = r#"["'\]\)]{0,2}[ \t]*(?:=>|:=|[:=,])[ \t]*"#;
 
-/// A line that holds something (no blank line inside a block), at most 200 characters.
-const BLOCK_LINE: &str = r"[ \t]*\S[^\n]{0,199}\n";
+/// A line that holds something (no blank line inside a block).
+const BLOCK_LINE: &str = r"[ \t]*\S[^\n]*\n";
 
 /// The name of an assignment that says it holds a secret, for values below a provider's name.
-const SECRET_NAME: &str = r#"[ \t]*(?:-[ \t]+)?["']?[\w.\-]{0,40}?(?:key|token|secret|password|passwd|pass|pwd|auth|credential|signature|sig)[\w.\-]{0,40}["']?[ \t]*(?:=>|:=|[:=])[ \t]*"#;
+const SECRET_NAME: &str = r#"[ \t]*(?:-[ \t]+)?["']?[\w.\-]*?(?:key|token|secret|password|passwd|pass|pwd|auth|credential|signature|sig)[\w.\-]*["']?[ \t]*(?:=>|:=|[:=])[ \t]*"#;
 
 /// What may follow the value: anything but a character that would make it a longer run.
 const VALUE_END: &str = r"(?:[^0-9A-Za-z_\-+/]|$)";
@@ -41,7 +41,9 @@ const VALUE_END: &str = r"(?:[^0-9A-Za-z_\-+/]|$)";
 pub fn context_pattern(keywords: &[String], value: &str, near_lines: usize) -> String {
     let names: Vec<String> = keywords.iter().map(|k| regex_syntax::escape(k)).collect();
     let provider = format!("(?:{})", names.join("|"));
-    let tail = r"[\w.\-]{0,40}";
+    // Unbounded (`*`), not `{0,40}`: a bounded repetition is 40 NFA states, which the lazy DFA
+    // of every context rule kept building anew (a line bounds the match anyway).
+    let tail = r"[\w.\-]*";
     // The secret word after the provider's name, before it, or in a nested map's key.
     let named = format!(
         r#"(?:{provider}{tail}?{SECRET_WORD}{tail}{OPERATOR}|{SECRET_WORD}{tail}?{provider}{tail}{OPERATOR}|{provider}{tail}{OPERATOR}\{{[ \t]*["']?{tail}?{SECRET_WORD}{tail}{OPERATOR})"#
@@ -50,7 +52,7 @@ pub fn context_pattern(keywords: &[String], value: &str, near_lines: usize) -> S
         named
     } else {
         let above = format!(
-            r"{provider}[^\n]{{0,200}}\n(?:{BLOCK_LINE}){{0,{}}}{SECRET_NAME}",
+            r"{provider}[^\n]*\n(?:{BLOCK_LINE}){{0,{}}}{SECRET_NAME}",
             near_lines - 1
         );
         format!("(?:{named}|{above})")
