@@ -244,3 +244,24 @@ fn a_tree_nested_twenty_thousand_levels_is_walked_without_overflowing_the_stack(
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(paths, [path]);
 }
+
+#[test]
+fn a_truncated_pack_is_an_error_never_a_hang() {
+    let (repo, _) = two_branches();
+    repo.git(&["repack", "-a", "-d", "-q"]);
+    let pack = std::fs::read_dir(repo.dir.join(".git/objects/pack"))
+        .expect("pack dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "pack"))
+        .expect("a pack");
+    let len = std::fs::metadata(&pack).expect("pack").len();
+    make_writable(&pack);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&pack)
+        .expect("open");
+    file.set_len(len / 2).expect("truncate");
+    let (code, _, stderr) = scan(&repo, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.is_empty());
+}
