@@ -12,6 +12,7 @@ mod identifier;
 mod jwt;
 mod keywords;
 mod placeholder;
+mod profile;
 mod regex_list;
 mod rule_test;
 mod runs;
@@ -29,6 +30,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 pub use keywords::common_triples_table;
+pub use profile::PROFILE_VAR;
 pub use rule_test::{RuleFailure, RuleTestReport, test_rules};
 
 /// How far apart a match and the keyword hit that found it can be, at most, in bytes. A caller
@@ -63,6 +65,8 @@ pub struct Matcher {
     compiled: Vec<OnceLock<Result<Compiled, String>>>,
     /// Specificity of each rule: when matches overlap, only the most specific is kept.
     ranks: Vec<u8>,
+    /// Regex time per rule, when [`PROFILE_VAR`] asks for it.
+    profile: profile::RuleProfile,
 }
 
 impl Matcher {
@@ -108,6 +112,7 @@ impl Matcher {
             .collect();
         let compiled = rules.rules().iter().map(|_| OnceLock::new()).collect();
         let ranks = ranks(&rules);
+        let profile = profile::RuleProfile::from_env(rules.rules().len());
         Matcher {
             rules,
             keywords,
@@ -116,6 +121,7 @@ impl Matcher {
             path_rules,
             compiled,
             ranks,
+            profile,
         }
     }
 
@@ -172,9 +178,13 @@ impl Matcher {
             } else {
                 window::windows(bytes, &spans, text.reach, text.line_wide)
             };
+            let started = self.profile.start();
+            let mut count = 0;
             for window in windows {
+                count += 1;
                 self.scan_window(rule, text, bytes, window, &mut found);
             }
+            self.profile.record(rule, started, count);
         }
         resolve_overlaps(found, &self.ranks)
     }
@@ -241,9 +251,24 @@ impl Matcher {
         let search_end = if text.bounded || (text.line_bound && ends_line) {
             window.end
         } else {
-            window.end.saturating_add(compile::MAX_REACH).min(hay.len())
+            let reach = window.end.saturating_add(compile::MAX_REACH).min(hay.len());
+            match text.max_line_feeds {
+                // A match holding at most n line feeds ends before the (n+1)th one past the
+                // window (it may take that one as its last byte).
+                Some(n) => memchr::memchr_iter(b'\n', &hay[window.end..reach])
+                    .nth(n)
+                    .map_or(reach, |at| window.end + at + 1),
+                None => reach,
+            }
         };
         let input = Input::new(hay).range(window.start..search_end);
+        // A context rule's value is in every match: a window without one (most windows of a
+        // provider name that is also a word, as `segment`) is done without the larger regex.
+        if let Some(required) = &text.required
+            && required.search(&input).is_none()
+        {
+            return;
+        }
         // Most windows hold no match: find that out without the allocation and the capture
         // engine of a captures search.
         match text.regex.search(&input) {
@@ -268,6 +293,16 @@ impl Matcher {
                     end: span.end,
                 });
             }
+        }
+    }
+}
+
+impl Drop for Matcher {
+    /// Prints the rule profile, when one was asked for.
+    fn drop(&mut self) {
+        let ids: Vec<&str> = self.rules.rules().iter().map(|r| r.id.as_str()).collect();
+        if let Some(report) = self.profile.report(&ids) {
+            eprint!("{report}");
         }
     }
 }

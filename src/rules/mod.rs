@@ -135,6 +135,10 @@ pub struct PatternRule {
     /// A match on a line longer than this many bytes is not reported (minified bundles and
     /// source maps, where names and values are code, not configuration); `None`: no limit.
     pub max_line_length: Option<usize>,
+    /// A regex that every match of `pattern` contains (a context rule's value): a window
+    /// without a match of it runs no `pattern`. A cheap prefilter, set by the schema for
+    /// context rules; `None` for the others.
+    pub required: Option<String>,
 }
 
 /// A named check on a pattern rule's secret (`checks:` in the schema).

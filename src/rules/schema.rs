@@ -1,7 +1,7 @@
 //! The YAML schema of a rules document (serde), and its validation into [`Rule`]s. Every error
 //! names the file and the rule, and says what the schema expects.
 
-use super::context::{MAX_NEAR_LINES, context_pattern};
+use super::context::{MAX_NEAR_LINES, context_pattern, value_pattern};
 use super::{Pairs, PathRule, PatternRule, Rule, RuleKind, RunPrefilter, Severity, ValueCheck};
 use crate::token::alphabet::Alphabet;
 use crate::token::checksum::Checksum;
@@ -214,8 +214,10 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
         None => Vec::new(),
     };
     let mut raw = raw;
+    let mut required = None;
     if let Some(value) = raw.value.take() {
         raw.pattern = Some(context_rule_pattern(&raw, &keywords, &value)?);
+        required = Some(value_pattern(&value));
     } else if raw.near_lines.is_some() {
         bail!("`near_lines` belongs to context rules: give the secret's shape as `value`");
     }
@@ -274,6 +276,7 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
             allow_match: raw.allow_match.unwrap_or_default(),
             checks,
             max_line_length: raw.max_line_length,
+            required,
         };
         (RuleKind::Pattern(rule), keywords)
     } else if let Some(path) = raw.path {
