@@ -221,6 +221,13 @@ impl Rule {
     }
 }
 
+/// The family of a built-in rules file, `origin` being `rules/NAME.yaml`: `NAME`.
+fn builtin_family(origin: &str) -> &str {
+    origin
+        .trim_start_matches("rules/")
+        .trim_end_matches(".yaml")
+}
+
 /// A validated set of rules with unique ids, in a fixed order (the order of their files).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleSet {
@@ -232,8 +239,9 @@ impl RuleSet {
     /// order. Regexes are not compiled here (the built-in rule test checks them all).
     pub fn builtin() -> anyhow::Result<RuleSet> {
         let mut set = RuleSet::default();
-        for (origin, text) in builtin::BUILTIN_RULE_FILES {
-            set.extend(RuleSet::from_builtin_file(text, origin)?)?;
+        for (origin, _yaml, json) in builtin::BUILTIN_RULE_FILES {
+            let rules = schema::parse_builtin_json(json, origin, builtin_family(origin))?;
+            set.extend(RuleSet::from_rules(rules)?)?;
         }
         set.check_references()?;
         Ok(set)
@@ -244,10 +252,7 @@ impl RuleSet {
     /// Parses a built-in rules file, `origin` being `rules/NAME.yaml`: rules that name no
     /// category (nor their document) are in the file's family, `NAME`.
     pub fn from_builtin_file(text: &str, origin: &str) -> anyhow::Result<RuleSet> {
-        let family = origin
-            .trim_start_matches("rules/")
-            .trim_end_matches(".yaml");
-        RuleSet::parse(text, origin, family)
+        RuleSet::parse(text, origin, builtin_family(origin))
     }
 
     /// Rules that name no category (nor their document) are in `custom`.
@@ -380,6 +385,19 @@ pub fn load_rules_file(path: &std::path::Path) -> anyhow::Result<RuleSet> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builtin_rules_load_from_json_exactly_as_from_their_yaml() {
+        let mut from_yaml = RuleSet::default();
+        for (origin, yaml, _json) in builtin::BUILTIN_RULE_FILES {
+            from_yaml
+                .extend(RuleSet::from_builtin_file(yaml, origin).unwrap())
+                .unwrap();
+        }
+        let from_json = RuleSet::builtin().unwrap();
+        assert!(from_json.rules().len() > 600);
+        assert_eq!(from_json, from_yaml);
+    }
 
     const TWO_RULES: &str = r#"
 rules:

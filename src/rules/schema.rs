@@ -111,6 +111,27 @@ pub(crate) fn parse_rules_document(
         .with_context(|| {
         format!("{origin}: not a valid rules file (expected a top-level `rules:` list; see rules/README.md)")
     })?;
+    rules_of_document(document, origin, default_category)
+}
+
+/// Parses a built-in rules file as build.rs converted it to JSON (the same document as its
+/// YAML, read several times faster).
+pub(crate) fn parse_builtin_json(
+    json: &str,
+    origin: &str,
+    default_category: &str,
+) -> anyhow::Result<Vec<Rule>> {
+    let document: RulesDocument = serde_json::from_str(json)
+        .with_context(|| format!("{origin}: not a valid rules file (as converted to JSON)"))?;
+    rules_of_document(document, origin, default_category)
+}
+
+/// The validated rules of a parsed document, with its default category and severity applied.
+fn rules_of_document(
+    document: RulesDocument,
+    origin: &str,
+    default_category: &str,
+) -> anyhow::Result<Vec<Rule>> {
     let category = document.category.as_deref().unwrap_or(default_category);
     if !is_kebab_case(category) {
         bail!(
