@@ -383,18 +383,20 @@ fn passes(check: ValueCheck, secret: &[u8]) -> bool {
     }
 }
 
-/// Specificity of a rule (higher wins when matches overlap).
+/// Specificity of a rule (higher wins when matches overlap). Ranks are two apart so that a rule
+/// that `supersedes` another (one above it) stays below the next kind up.
 fn rank(rule: &Rule) -> u8 {
     if rule.part {
-        // A part is not a finding on its own: it never hides one.
-        return 0;
+        // A part (an id beside a secret) is no finding on its own: it never hides a provider's
+        // finding, but a generic rule reading `api_key: <the id>` as a secret is told apart.
+        return 3;
     }
     match &rule.kind {
-        RuleKind::Token(format) if format.checksum.is_some() => 4,
-        RuleKind::Token(_) => 3,
-        RuleKind::Pattern(pattern) if pattern.checksum.is_some() => 3,
-        RuleKind::Pattern(_) if rule.id.starts_with("generic-") => 1,
-        RuleKind::Pattern(_) => 2,
+        RuleKind::Token(format) if format.checksum.is_some() => 8,
+        RuleKind::Token(_) => 6,
+        RuleKind::Pattern(pattern) if pattern.checksum.is_some() => 6,
+        RuleKind::Pattern(_) if rule.id.starts_with("generic-") => 2,
+        RuleKind::Pattern(_) => 4,
         RuleKind::Path(_) => 0,
     }
 }
