@@ -5,7 +5,8 @@
 //!   -> config `allow_paths` (an allowlisted path is not read at all)
 //!   -> path rules on the origin's rule path (binary files included: a `.p12` is binary)
 //!   -> binary check (NUL in the first 8 KiB: content not scanned)
-//!   -> matcher, window by window (bounded memory) -> line and column
+//!   -> matcher, window by window (bounded memory)
+//!   -> encoded runs decoded and matched again ([`encoded`]) -> line and column
 //!   -> `tokhyg:allow` on the line -> fingerprint -> Finding
 //! all findings -> ignore list and baseline -> sorted, deduplicated
 //! ```
@@ -16,6 +17,7 @@
 //! the path: allowlist such files with `allow_paths` in `.tokhyg.yaml` instead).
 
 mod cap;
+pub mod encoded;
 mod parts;
 mod tally;
 mod window;
@@ -65,6 +67,8 @@ pub struct Scanner {
     tally: Arc<Tally>,
     /// The repository's fingerprint salt, if it has one (see [`crate::suppress::Salt`]).
     salt: Option<Salt>,
+    /// Whether encoded runs (base64, hex, percent, escapes) are decoded and scanned too.
+    decode: bool,
 }
 
 impl Scanner {
@@ -76,7 +80,15 @@ impl Scanner {
             windowing: Windowing::DEFAULT,
             tally: Arc::default(),
             salt: None,
+            decode: true,
         }
+    }
+
+
+    /// The same scanner, decoding encoded runs or not (`--no-decode`; see [`encoded`]).
+    pub fn with_decoding(mut self, decode: bool) -> Scanner {
+        self.decode = decode;
+        self
     }
 
     /// The same scanner fingerprinting findings keyed with `salt` (the repository's, from
@@ -166,19 +178,27 @@ impl Scanner {
                         column: m.column,
                         column_utf16: m.column_utf16,
                     };
-                    found.push((m.rule, self.finding(m.rule, origin, at, m.secret)));
+                    let mut finding = self.finding(m.rule, origin, at, m.secret);
+                    finding.decoded = m.decoded.to_vec();
+                    found.push((m.rule, finding));
                 }
             };
             let find = |window: &[u8]| -> Vec<Span> {
-                self.matcher
+                let mut spans: Vec<Span> = self
+                    .matcher
                     .scan(window)
                     .into_iter()
                     .map(|m| Span {
                         rule: m.rule,
                         start: m.start,
                         end: m.end,
+                        decoded: None,
                     })
-                    .collect()
+                    .collect();
+                if self.decode {
+                    self.add_decoded(window, &mut spans);
+                }
+                spans
             };
             let (reader, len): (Box<dyn io::Read + '_>, _) = match content {
                 Content::Bytes(bytes) => (Box::new(bytes), Some(bytes.len() as u64)),
@@ -202,6 +222,25 @@ impl Scanner {
         })
     }
 
+    /// Adds to a window's plain matches those found in its encoded runs (see [`encoded`]). A
+    /// run a provider rule matched as it stands is not decoded; a run a `generic-*` rule matched
+    /// (a base64 value under a secret-sounding name) is, and what it decodes to replaces that
+    /// match when a rule finds something there: `STRIPE_KEY_B64=<base64>` is the Stripe key.
+    fn add_decoded(&self, window: &[u8], spans: &mut Vec<Span>) {
+        let rules = self.matcher.rules().rules();
+        let is_generic = |span: &Span| rules[span.rule].id.starts_with("generic-");
+        let specific: Vec<Span> = spans.iter().filter(|s| !is_generic(s)).cloned().collect();
+        let decoded = encoded::encoded_spans(&self.matcher, window, &specific);
+        if decoded.is_empty() {
+            return;
+        }
+        spans.retain(|s| {
+            !is_generic(s) || !decoded.iter().any(|d| d.start < s.end && s.start < d.end)
+        });
+        spans.extend(decoded);
+        spans.sort_by_key(|s| s.start);
+    }
+
     fn finding(&self, rule: usize, origin: &Origin, at: Place, raw: &[u8]) -> Finding {
         let rule = &self.matcher.rules().rules()[rule];
         let secret = String::from_utf8_lossy(raw).into_owned();
@@ -222,6 +261,7 @@ impl Scanner {
             public_prefix: rule.public_prefix_len(&secret),
             secret,
             related: Vec::new(),
+            decoded: Vec::new(),
         }
     }
 }

@@ -140,6 +140,11 @@ pub struct CommonArgs {
     /// depth (`--exclude '*.min.js' --exclude 'vendor/**'`).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Do not decode base64, hex, percent-encoded or escaped runs to look for secrets inside
+    /// them (by default they are, two encodings deep, and a secret found there is reported at
+    /// the encoded run with the encodings it was under).
+    #[arg(long)]
+    pub no_decode: bool,
 }
 
 impl CommonArgs {
@@ -215,7 +220,8 @@ impl ScanSetup {
         // The ignore file's salt keys every fingerprint the scan prints (reports, the hook's
         // advice, new baseline entries), so they match the file's entries in every kind of scan.
         let scanner = Scanner::new(Arc::new(Matcher::new(rules)), Arc::new(config))
-            .with_fingerprint_salt(ignore.salt().copied());
+            .with_fingerprint_salt(ignore.salt().copied())
+            .with_decoding(!args.no_decode);
         // Loaded now even when it is only to be updated, so a bad file fails before the scan.
         let baseline = args.baseline_to_update().map(Baseline::load).transpose()?;
         if let Some(path) = args.baseline_to_update() {

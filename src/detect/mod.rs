@@ -15,7 +15,7 @@ mod placeholder;
 mod profile;
 mod regex_list;
 mod rule_test;
-mod runs;
+pub(crate) mod runs;
 mod shape;
 mod window;
 
