@@ -16,6 +16,8 @@
 //! at line 1, column 1; its "secret" is the rule path itself (its fingerprint therefore follows
 //! the path: allowlist such files with `allow_paths` in `.tokhyg.yaml` instead).
 
+pub mod archive;
+mod archive_scan;
 mod cap;
 pub mod encoded;
 mod parts;
@@ -47,14 +49,24 @@ pub struct BlobScan {
     /// Rules that found more than [`MAX_FINDINGS_PER_RULE`] secrets: only the first ones are in
     /// `findings`. The caller warns about each, naming the blob.
     pub capped: Vec<CappedRule>,
+    /// What went wrong inside an archive blob: the member's path inside the blob (`!a.zip!b`,
+    /// empty for the blob itself) and what happened. The caller warns about each.
+    pub warnings: Vec<archive_scan::MemberWarning>,
 }
 
 impl BlobScan {
-    /// The warnings about capped rules, the blob shown as `path`.
+    /// The warnings about capped rules and unreadable archive members, the blob shown as
+    /// `path`.
     pub fn cap_warnings(&self, path: &str) -> impl Iterator<Item = Problem> {
-        self.capped
+        let capped = self
+            .capped
             .iter()
-            .map(move |capped| Problem::Warning(capped.warning(path)))
+            .map(move |capped| Problem::Warning(capped.warning(path)));
+        let archives = self
+            .warnings
+            .iter()
+            .map(move |(member, what)| Problem::Warning(format!("archive {path}{member}: {what}")));
+        capped.chain(archives)
     }
 }
 
@@ -69,6 +81,8 @@ pub struct Scanner {
     salt: Option<Salt>,
     /// Whether encoded runs (base64, hex, percent, escapes) are decoded and scanned too.
     decode: bool,
+    /// Whether archives (zip, tar, gzip, bzip2, xz) are looked into.
+    archives: bool,
 }
 
 impl Scanner {
@@ -81,9 +95,15 @@ impl Scanner {
             tally: Arc::default(),
             salt: None,
             decode: true,
+            archives: true,
         }
     }
 
+    /// The same scanner, looking into archives or not (`--no-archives`; see [`archive`]).
+    pub fn with_archives(mut self, archives: bool) -> Scanner {
+        self.archives = archives;
+        self
+    }
 
     /// The same scanner, decoding encoded runs or not (`--no-decode`; see [`encoded`]).
     pub fn with_decoding(mut self, decode: bool) -> Scanner {
@@ -154,8 +174,51 @@ impl Scanner {
             .collect()
     }
 
-    /// Findings of the content rules in `content`, without path rules or `allow_paths`.
+    /// Findings of the content rules in `content`, without path rules or `allow_paths` (but
+    /// with the path rules of an archive's members, reported under `origin`'s path plus
+    /// `!member`).
     pub fn content_findings(&self, origin: &Origin, content: Content<'_>) -> io::Result<BlobScan> {
+        let budget = archive::Budget::default();
+        let nesting = archive::Nesting::default();
+        self.content_findings_nested(origin, content, nesting, &budget, &origin.path)
+    }
+
+    /// [`Scanner::content_findings`] of a blob inside archives (`nesting`), sharing the top
+    /// archive's `budget`; `top` is the top blob's path, which warnings leave out.
+    fn content_findings_nested(
+        &self,
+        origin: &Origin,
+        content: Content<'_>,
+        nesting: archive::Nesting,
+        budget: &archive::Budget,
+        top: &str,
+    ) -> io::Result<BlobScan> {
+        let content = if self.archives {
+            let (kind, content) = sniff_archive(content)?;
+            if let Some(kind) = kind {
+                if archive::may_open(kind, nesting) {
+                    return Ok(self.scan_archive(origin, content, kind, nesting, budget, top));
+                }
+                let member = origin
+                    .path
+                    .strip_prefix(top)
+                    .unwrap_or_default()
+                    .to_string();
+                let why = format!(
+                    "a {} archive nested more than {} deep is not looked into",
+                    kind.name(),
+                    archive::MAX_DEPTH
+                );
+                return Ok(BlobScan {
+                    binary: true,
+                    warnings: vec![(member, why)],
+                    ..BlobScan::default()
+                });
+            }
+            content
+        } else {
+            content
+        };
         let mut found = Vec::new();
         // The allow verdict of the last line text judged: a long line with many matches is
         // searched for the marker once, not once per match.
@@ -219,6 +282,7 @@ impl Scanner {
             findings: parts::join_parts(found, self.matcher.rules()),
             binary: outcome == Outcome::Binary,
             capped: cap.capped(|rule| &rules[rule].id),
+            warnings: Vec::new(),
         })
     }
 
@@ -262,6 +326,20 @@ impl Scanner {
             secret,
             related: Vec::new(),
             decoded: Vec::new(),
+        }
+    }
+}
+
+/// The kind of archive `content` starts, if any, and the content to read from its start.
+fn sniff_archive(content: Content<'_>) -> io::Result<(Option<archive::Kind>, Content<'_>)> {
+    match content {
+        Content::Bytes(bytes) => {
+            let head = &bytes[..bytes.len().min(archive::SNIFF_LEN)];
+            Ok((archive::Kind::sniff(head), Content::Bytes(bytes)))
+        }
+        Content::Stream { reader, len } => {
+            let (head, reader) = archive::peek(reader)?;
+            Ok((archive::Kind::sniff(&head), Content::Stream { reader, len }))
         }
     }
 }
@@ -364,7 +442,7 @@ pub fn scan_paths(
                         file.origin.path
                     )));
                 }
-                if !scan.capped.is_empty() {
+                if !scan.capped.is_empty() || !scan.warnings.is_empty() {
                     lock(&file_problems).extend(scan.cap_warnings(&file.origin.path));
                 }
                 if !scan.findings.is_empty() {

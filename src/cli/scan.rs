@@ -145,6 +145,10 @@ pub struct CommonArgs {
     /// the encoded run with the encodings it was under).
     #[arg(long)]
     pub no_decode: bool,
+    /// Do not look into archives (zip, jar, whl and the like, tar, gzip, bzip2, xz): scan
+    /// them as the binary files they are (path rules only).
+    #[arg(long)]
+    pub no_archives: bool,
 }
 
 impl CommonArgs {
@@ -221,7 +225,8 @@ impl ScanSetup {
         // advice, new baseline entries), so they match the file's entries in every kind of scan.
         let scanner = Scanner::new(Arc::new(Matcher::new(rules)), Arc::new(config))
             .with_fingerprint_salt(ignore.salt().copied())
-            .with_decoding(!args.no_decode);
+            .with_decoding(!args.no_decode)
+            .with_archives(!args.no_archives);
         // Loaded now even when it is only to be updated, so a bad file fails before the scan.
         let baseline = args.baseline_to_update().map(Baseline::load).transpose()?;
         if let Some(path) = args.baseline_to_update() {

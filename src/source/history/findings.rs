@@ -55,10 +55,15 @@ pub fn scan_history_with(
     let scan = super::scan_with(dir, options, tuning, |content: Content<'_>| {
         scanner.content_findings(&nowhere, content).map(|scan| {
             let capped = scan.capped.into_iter().map(BlobHit::Capped);
+            let archive = scan
+                .warnings
+                .into_iter()
+                .map(|(member, what)| BlobHit::Archive(member, what));
             scan.findings
                 .into_iter()
                 .map(BlobHit::Found)
                 .chain(capped)
+                .chain(archive)
                 .collect()
         })
     })?;
@@ -79,6 +84,19 @@ pub fn scan_history_with(
                 cap_warnings.push(Problem::Warning(capped.warning(&shown)));
             }
         }
+        for hit in hits {
+            if let (BlobHit::Archive(member, what), Some(first)) = (hit, places.first()) {
+                let origin = origin_at(&scan, &mut commits, *first);
+                let commit = origin
+                    .commit
+                    .as_ref()
+                    .map_or("?", |c| &c.id[..c.id.len().min(12)]);
+                cap_warnings.push(Problem::Warning(format!(
+                    "archive {}{member} (commit {commit}): {what}",
+                    origin.path
+                )));
+            }
+        }
         for place in places {
             let origin = origin_at(&scan, &mut commits, *place);
             if scanner.is_path_allowed(&origin) {
@@ -86,7 +104,9 @@ pub fn scan_history_with(
             }
             for finding in hits.iter().filter_map(BlobHit::found) {
                 let mut finding = finding.clone();
-                finding.path.clone_from(&origin.path);
+                // Content findings were made with an empty path; an archive member's carry
+                // `!member` after it.
+                finding.path = format!("{}{}", origin.path, finding.path);
                 finding.commit.clone_from(&origin.commit);
                 placed.push((*place, finding));
             }
@@ -124,20 +144,23 @@ pub fn scan_history_with(
 enum BlobHit {
     Found(Finding),
     Capped(CappedRule),
+    /// A warning about an archive blob or one of its members: the member's path inside the
+    /// blob (empty for the blob itself) and what happened.
+    Archive(String, String),
 }
 
 impl BlobHit {
     fn found(&self) -> Option<&Finding> {
         match self {
             BlobHit::Found(finding) => Some(finding),
-            BlobHit::Capped(_) => None,
+            BlobHit::Capped(_) | BlobHit::Archive(..) => None,
         }
     }
 
     fn capped(&self) -> Option<&CappedRule> {
         match self {
             BlobHit::Capped(capped) => Some(capped),
-            BlobHit::Found(_) => None,
+            BlobHit::Found(_) | BlobHit::Archive(..) => None,
         }
     }
 }
