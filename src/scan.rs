@@ -20,7 +20,11 @@ pub mod archive;
 mod archive_scan;
 mod cap;
 pub mod encoded;
+pub mod history;
+#[cfg(test)]
+mod history_large_blob_tests;
 mod parts;
+pub mod staged;
 mod tally;
 mod window;
 

@@ -563,7 +563,8 @@ fn run_history(ranges: &[String], args: &ScanArgs) -> anyhow::Result<u8> {
         progress: ui::says(ui::Verbosity::Normal),
         paths,
     };
-    let found = history::scan_history(&setup.scanner, &dir, &options, args.all_occurrences)?;
+    let found =
+        crate::scan::history::scan_history(&setup.scanner, &dir, &options, args.all_occurrences)?;
     setup.warn_of_unkeyed_entries(&found.findings);
     let findings = finish(found.findings, &setup.suppressions);
     if !args.all_occurrences {
@@ -654,7 +655,7 @@ fn run_staged(args: &ScanArgs) -> anyhow::Result<u8> {
     });
     let setup = setup?;
     let (repo, changes) = staged?;
-    let found = staged::scan_changes(&setup.scanner, &repo, &changes, args.all_lines);
+    let found = crate::scan::staged::scan_changes(&setup.scanner, &repo, &changes, args.all_lines);
     setup.warn_of_unkeyed_entries(&found.findings);
     let findings = finish(found.findings, &setup.suppressions);
     let advice = (!findings.is_empty() && args.common.baseline_to_write().is_none())

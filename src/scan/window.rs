@@ -11,9 +11,7 @@
 use memchr::{memchr, memchr_iter, memrchr};
 use std::io::{self, Read};
 
-/// How much binary-detection looks at: a NUL byte in the first 8 KiB means "binary", as git
-/// and ripgrep decide.
-pub const BINARY_PROBE_LEN: usize = 8 * 1024;
+pub use crate::source::BINARY_PROBE_LEN;
 
 /// True when `bytes` looks binary: a NUL byte in its first [`BINARY_PROBE_LEN`] bytes.
 pub fn looks_binary(bytes: &[u8]) -> bool {

@@ -3,11 +3,11 @@
 //! each leaked secret is reported once, at the oldest place that introduced it, with the number
 //! of places holding it ([`Finding::occurrences`]), unless the user asked for all occurrences.
 
-use super::walk::Place;
-use super::{HistoryOptions, HistoryScan, ReadTuning};
+use super::{CappedRule, Scanner};
 use crate::finding::{CommitInfo, Finding};
-use crate::scan::{CappedRule, Scanner};
-use crate::source::{Content, Origin, Problem};
+use crate::source::history::walk::Place;
+use crate::source::history::{self, HistoryOptions, HistoryScan, ReadTuning};
+use crate::source::{Blob, Content, Origin, Problem};
 use git2::Repository;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -52,7 +52,7 @@ pub fn scan_history_with(
         rule_path: None,
         commit: None,
     };
-    let scan = super::scan_with(dir, options, tuning, |content: Content<'_>| {
+    let scan = history::scan_with(dir, options, tuning, |content: Content<'_>| {
         scanner.content_findings(&nowhere, content).map(|scan| {
             let capped = scan.capped.into_iter().map(BlobHit::Capped);
             let archive = scan
@@ -67,7 +67,7 @@ pub fn scan_history_with(
                 .collect()
         })
     })?;
-    let repo = super::open_repository(dir)?;
+    let repo = history::open_repository(dir)?;
     let mut commits = CommitCache::new(&repo);
     let mut placed: Vec<(Place, Finding)> = Vec::new();
     let mut cap_warnings = Vec::new();
@@ -120,10 +120,30 @@ pub fn scan_history_with(
         }
     }
     let mut out = dedupe(placed, all_occurrences);
-    let (found, mut problems) =
-        super::ref_objects::scan_ref_objects(&repo, scanner, &scan.ref_objects, &options.paths);
-    out.findings.extend(found);
-    out.problems.append(&mut problems);
+    let mut ref_problems = Vec::new();
+    let unreadable = history::ref_objects::ref_object_blobs(
+        &repo,
+        &scan.ref_objects,
+        &options.paths,
+        |blob: Blob<'_>| {
+            let shown = blob.origin.path.clone();
+            match scanner.scan_blob(blob) {
+                Ok(found) => {
+                    ref_problems.extend(found.cap_warnings(&shown));
+                    out.findings
+                        .extend(found.findings.into_iter().map(|mut finding| {
+                            finding.occurrences = Some(1);
+                            finding
+                        }));
+                }
+                Err(error) => {
+                    ref_problems.push(Problem::Error(format!("cannot scan {shown}: {error}")))
+                }
+            }
+        },
+    );
+    out.problems.extend(unreadable);
+    out.problems.append(&mut ref_problems);
     out.problems
         .extend(scan.ref_errors.iter().cloned().map(Problem::Error));
     out.problems.append(&mut cap_warnings);
