@@ -262,7 +262,7 @@ impl Scanner {
                         decoded: None,
                     })
                     .collect();
-                if self.decode {
+                if self.decode && self.matcher.has_content_rules() {
                     self.add_decoded(window, &mut spans);
                 }
                 spans

@@ -192,6 +192,11 @@ impl Matcher {
         resolve_overlaps(found, &self.ranks)
     }
 
+    /// Whether any rule looks at content (a token or pattern rule), not only at paths.
+    pub fn has_content_rules(&self) -> bool {
+        self.keywords.is_some() || !self.runs.is_empty()
+    }
+
     /// Number of prefilter hits in `bytes` (keyword occurrences and `run:` runs): the
     /// prefilter pass alone, running no rule. For benchmarks (`benches/matcher.rs`), to tell
     /// the prefilter's cost from the rules'.

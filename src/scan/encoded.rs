@@ -207,7 +207,9 @@ fn classify(run: &[u8]) -> Option<Encoding> {
         return None;
     }
     if all_hex && body >= MIN_HEX && body % 2 == 0 {
-        return Some(Encoding::Hex);
+        // Hex of ASCII text: the first digit of every pair is 0 to 7.
+        let ascii = run[..body].chunks_exact(2).all(|pair| pair[0] <= b'7');
+        return ascii.then_some(Encoding::Hex);
     }
     if body < MIN_BASE64 || body % 4 == 1 || seen & (STANDARD | URL_SAFE) == STANDARD | URL_SAFE {
         return None;
@@ -216,7 +218,28 @@ fn classify(run: &[u8]) -> Option<Encoding> {
     // case with no digit (`SOME_CONSTANT_NAME`) is not even tried.
     let cased = seen & (UPPER | LOWER);
     let mixed = cased == UPPER | LOWER || (seen & DIGIT != 0 && cased != 0);
-    mixed.then_some(Encoding::Base64)
+    (mixed && mostly_ascii_base64(&run[..body])).then_some(Encoding::Base64)
+}
+
+/// Whether base64 characters can stand for ASCII text, read off the characters without
+/// decoding: in each group of four, the bits that become the high bit of a decoded byte (bit 5
+/// of the first character's value, bit 3 of the second's, bit 1 of the third's) are clear. A
+/// random identifier fails in seven groups of eight; text with a few non-ASCII characters is
+/// let through (at most one group in eight may fail).
+fn mostly_ascii_base64(body: &[u8]) -> bool {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' | b'-' => 62,
+        _ => 63,
+    };
+    let groups = body.len() / 4;
+    let failing = body
+        .chunks_exact(4)
+        .filter(|g| value(g[0]) & 32 != 0 || value(g[1]) & 8 != 0 || value(g[2]) & 2 != 0)
+        .count();
+    failing * 8 <= groups
 }
 
 /// A run of URL characters holding percent escapes, or of string characters holding `\u`/`\x`
