@@ -9,7 +9,8 @@ COPY . .
 RUN cargo build --locked --release && strip target/release/tokhyg
 
 FROM scratch
-COPY --from=build /build/target/release/tokhyg /tokhyg
-COPY --from=build /build/LICENSE-MIT /build/LICENSE-APACHE /
+COPY --from=build /build/target/release/tokhyg /usr/local/bin/tokhyg
+COPY --from=build /build/LICENSE-MIT /build/LICENSE-APACHE /usr/share/doc/tokhyg/
+ENV PATH=/usr/local/bin
 USER 65532:65532
-ENTRYPOINT ["/tokhyg"]
+ENTRYPOINT ["tokhyg"]

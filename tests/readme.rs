@@ -8,7 +8,8 @@
 //! - `yaml` blocks name their file on their first line (`# .tokhyg.yaml`); each is written
 //!   there and used: the configuration by `rules test`, `rules list` and `scan`; the
 //!   pre-commit configuration by `pre-commit validate-config` (its hook ids must be ours); the
-//!   GitHub Actions and GitLab CI jobs have their shell steps run as the CI service would, for a
+//!   GitHub Actions and GitLab CI jobs have their shell steps run as the CI service would (this
+//!   repository's action as its scan step's script, with the step's inputs), for a
 //!   push and for a pull or merge request, and must leave a SARIF report.
 //! - A block whose first line, or a line whose end, says [`MARKER`] and why, is not run. Few
 //!   may: [`MAX_MARKED`].
@@ -32,8 +33,8 @@ use tokhyg::token::checksum::crc32_base62;
 const MARKER: &str = "not run by tests/readme.rs:";
 
 /// The most blocks and lines that may carry [`MARKER`]: the first commands, the install
-/// commands and two CI snippets, which need the network.
-const MAX_MARKED: usize = 4;
+/// commands and the GitLab snippet's install, which need the network.
+const MAX_MARKED: usize = 3;
 
 /// A fenced code block of the README.
 #[derive(Debug)]
@@ -227,13 +228,72 @@ fn run_sh(project: &Project, block: &Block) {
     }
 }
 
-/// The shell steps of a GitHub Actions workflow (`run:` of every job's steps).
+/// The shell steps of a GitHub Actions workflow (`run:` of every job's steps), this
+/// repository's action (`uses: tokhyg/tokhyg@...`) included as its scan step's script.
 fn github_steps(workflow: &Value) -> Vec<String> {
     let jobs = workflow["jobs"].as_mapping().expect("jobs");
     jobs.values()
         .flat_map(|job| job["steps"].as_sequence().expect("steps").iter())
-        .filter_map(|step| step["run"].as_str().map(str::to_owned))
+        .filter_map(|step| match (step["run"].as_str(), step["uses"].as_str()) {
+            (Some(run), _) => Some(run.to_owned()),
+            (None, Some(uses)) if uses.starts_with("tokhyg/tokhyg@") => {
+                Some(action_scan_script(&step["with"]))
+            }
+            _ => None,
+        })
         .collect()
+}
+
+/// The scan step of `action.yml` as a script, its environment set from the step's `with:`
+/// inputs (or the action's defaults) the way the runner would: the pull request's base and
+/// head are `main` and `HEAD`, and the installed binary is the tokhyg on PATH (the install
+/// step downloads a release, which a test cannot).
+fn action_scan_script(with: &Value) -> String {
+    let action: Value = serde_yaml_ng::from_str(
+        &std::fs::read_to_string(test_deps::manifest_dir().join("action.yml")).expect("action.yml"),
+    )
+    .expect("action.yml is YAML");
+    let scan = action["runs"]["steps"]
+        .as_sequence()
+        .expect("the action's steps")
+        .iter()
+        .find(|step| step["id"].as_str() == Some("scan"))
+        .expect("the action's scan step");
+    let input = |name: &str| {
+        with[name]
+            .as_str()
+            .map(str::to_owned)
+            .or_else(|| {
+                action["inputs"][name]["default"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default()
+    };
+    let mut script = String::from(
+        "export RUNNER_TEMP=\"$(mktemp -d)\"\nmkdir \"$RUNNER_TEMP/tokhyg-bin\"\n\
+         ln -s \"$(command -v tokhyg)\" \"$RUNNER_TEMP/tokhyg-bin/tokhyg\"\n\
+         export GITHUB_OUTPUT=\"$RUNNER_TEMP/output\"\n",
+    );
+    for (name, value) in scan["env"].as_mapping().expect("the scan step's env") {
+        let name = name.as_str().expect("a variable name");
+        let value = value.as_str().expect("a value");
+        let value = match value {
+            "${{ github.event.pull_request.base.sha }}" => "$(git rev-parse main)".to_owned(),
+            "${{ github.event.pull_request.head.sha }}" => "$(git rev-parse HEAD)".to_owned(),
+            "${{ github.event_name }}" => value.to_owned(),
+            other => match other
+                .strip_prefix("${{ inputs.")
+                .and_then(|rest| rest.strip_suffix(" }}"))
+            {
+                Some(input_name) => input(input_name).replace('"', "\\\""),
+                None => panic!("action.yml: an expression the test does not know: {other}"),
+            },
+        };
+        script.push_str(&format!("export {name}=\"{value}\"\n"));
+    }
+    script.push_str(scan["run"].as_str().expect("the scan step's script"));
+    script
 }
 
 /// The scripts of the GitLab CI jobs (each job's `script:` list as one script).

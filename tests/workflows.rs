@@ -90,3 +90,97 @@ fn release_archives_are_named_as_binstall_and_the_action_expect() {
         );
     }
 }
+
+#[path = "support/git_repo.rs"]
+mod git_repo;
+
+/// Runs the action's scan step as the runner does (`bash -eo pipefail`, its `env:` given,
+/// the binary under test as the installed one) in `repo`; returns the exit code and what it
+/// wrote to `GITHUB_OUTPUT`.
+fn action_scan(repo: &git_repo::GitRepo, env: &[(&str, &str)]) -> (i32, String) {
+    let action: serde_yaml_ng::Value = serde_yaml_ng::from_str(
+        &std::fs::read_to_string(manifest_dir().join("action.yml")).unwrap(),
+    )
+    .unwrap();
+    let script = action["runs"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|step| step["id"].as_str() == Some("scan"))
+        .and_then(|step| step["run"].as_str())
+        .expect("the action's scan step")
+        .to_owned();
+    let runner_temp = repo.tmp.path().join("runner-temp");
+    std::fs::create_dir_all(runner_temp.join("tokhyg-bin")).unwrap();
+    let installed = runner_temp.join("tokhyg-bin/tokhyg");
+    if !installed.exists() {
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_tokhyg"), &installed).unwrap();
+    }
+    let output_file = runner_temp.join("output");
+    let _ = std::fs::remove_file(&output_file);
+    let defaults = [
+        ("EVENT", "push"),
+        ("BASE", ""),
+        ("HEAD", ""),
+        ("RANGE", ""),
+        ("CONFIG", ""),
+        ("BASELINE", ""),
+        ("ARGS", ""),
+        ("SARIF", "tokhyg.sarif"),
+        ("FAIL", "true"),
+    ];
+    let mut command = Command::new("bash");
+    command
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
+        .current_dir(&repo.dir)
+        .env("RUNNER_TEMP", &runner_temp)
+        .env("GITHUB_OUTPUT", &output_file)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE");
+    for (name, value) in defaults {
+        command.env(name, value);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let status = command.status().expect("bash runs");
+    let written = std::fs::read_to_string(&output_file).unwrap_or_default();
+    (status.code().unwrap(), written)
+}
+
+#[test]
+fn the_action_scan_step_reports_fails_on_findings_and_writes_sarif() {
+    let repo = git_repo::GitRepo::new(git_repo::TEST_RULES);
+    let rules = repo.rules.to_str().unwrap().to_owned();
+    repo.write("clean.txt", "nothing here\n");
+    let base = repo.commit("clean");
+    let config = [("CONFIG", rules.as_str())];
+    assert_eq!(action_scan(&repo, &config), (0, "findings=false\n".into()));
+    assert!(repo.dir.join("tokhyg.sarif").is_file());
+
+    repo.write("deploy.env", &format!("TOKEN={}\n", git_repo::SECRET_A));
+    let head = repo.commit("leak");
+    assert_eq!(action_scan(&repo, &config), (1, "findings=true\n".into()));
+    let sarif = std::fs::read_to_string(repo.dir.join("tokhyg.sarif")).unwrap();
+    assert!(sarif.contains("tkh-test-token"), "{sarif}");
+    let keep_going = [("CONFIG", rules.as_str()), ("FAIL", "false")];
+    assert_eq!(
+        action_scan(&repo, &keep_going),
+        (0, "findings=true\n".into())
+    );
+
+    // A pull request's commits: the leak is in base..head, not in base alone.
+    let pull = |from: &str, to: &str| {
+        action_scan(
+            &repo,
+            &[
+                ("CONFIG", rules.as_str()),
+                ("EVENT", "pull_request"),
+                ("BASE", from),
+                ("HEAD", to),
+            ],
+        )
+    };
+    assert_eq!(pull(&base, &head).0, 1);
+    assert_eq!(pull(&base, &base).0, 0);
+}
