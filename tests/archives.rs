@@ -227,3 +227,86 @@ with zipfile.ZipFile('release.zip', 'w', zipfile.ZIP_DEFLATED) as z:
         [found("release.zip!conf/app.ini", 1, "tkh-test-token")]
     );
 }
+
+/// A fresh Ed25519 private key in PEM, from `openssl` (as the precision corpus makes them).
+fn pem_private_key() -> String {
+    let output = std::process::Command::new("openssl")
+        .args(["genpkey", "-algorithm", "ed25519"])
+        .output()
+        .expect("openssl runs (apt-get install openssl)");
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn a_zip_is_known_by_its_bytes_and_its_key_files_are_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    python(
+        dir.path(),
+        &format!(
+            "{HELPERS}
+PEM = {:?}
+os.makedirs('wheelhouse')
+with zipfile.ZipFile('wheelhouse/shop-1.0-py3-none-any.whl', 'w', zipfile.ZIP_DEFLATED) as z:
+    zadd(z, 'shop/__init__.py', 'VERSION = 1\\n')
+    zadd(z, 'shop/certs/server.pem', PEM)
+with zipfile.ZipFile('backup.dat', 'w') as z:
+    zadd(z, 'home/ops/.ssh/id_ed25519', 'not parsed: the name is the finding')
+",
+            pem_private_key()
+        ),
+    );
+    let (code, findings, stderr) = scan(dir.path(), &["."]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        findings,
+        [
+            found(
+                "backup.dat!home/ops/.ssh/id_ed25519",
+                1,
+                "file-ssh-private-key"
+            ),
+            found(
+                "wheelhouse/shop-1.0-py3-none-any.whl!shop/certs/server.pem",
+                1,
+                "private-key-pkcs8"
+            ),
+        ],
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_encrypted_zip_member_is_a_warning_naming_the_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    // Python writes no encrypted zip: the member's "encrypted" flag (bit 0 of the general
+    // purpose flags) is set by hand in its local header and its central directory entry.
+    python(
+        dir.path(),
+        &format!(
+            "{HELPERS}
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, 'w') as z:
+    zadd(z, 'secret.env', 'K=' + STRIPE + '\\n')
+data = bytearray(buf.getvalue())
+local = data.find(b'PK\\x03\\x04')
+central = data.find(b'PK\\x01\\x02')
+data[local + 6] |= 1
+data[central + 8] |= 1
+open('locked.zip', 'wb').write(bytes(data))
+open('plain.env', 'w').write('STRIPE_SECRET=' + STRIPE + '\\n')
+"
+        ),
+    );
+    let (code, findings, stderr) = scan(dir.path(), &["."]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        findings,
+        [found("plain.env", 1, "stripe-live-secret-key")],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("archive locked.zip: 1 member(s) of the zip archive could not be read"),
+        "{stderr}"
+    );
+}

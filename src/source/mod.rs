@@ -1,7 +1,8 @@
 //! Where the bytes of a scan come from: the files under some paths ([`files`]), standard input
-//! ([`stdin`]), and later the staged index and git history. A source produces [`Blob`]s: bytes
-//! (in memory, or a stream read in bounded windows) and the [`Origin`] they are reported at. It
-//! knows nothing about rules; [`crate::scan`] turns blobs into findings.
+//! ([`stdin`]), the staged index ([`staged`]) and git history ([`history`]). A source produces
+//! [`Blob`]s: bytes (in memory, or a stream read in bounded windows) and the [`Origin`] they are
+//! reported at, and hands them to a sink the pipeline gives it. It knows nothing about rules and
+//! imports nothing of the scanner (the scan module turns blobs into findings).
 
 pub mod decode;
 pub mod files;
