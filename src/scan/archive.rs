@@ -21,7 +21,7 @@ use std::io::{self, Cursor, Read};
 pub const MAX_DEPTH: usize = 3;
 
 /// Members of one archive scanned, at most.
-pub const MAX_MEMBERS: usize = 10_000;
+pub const MAX_MEMBERS: usize = 100_000;
 
 /// Bytes decompressed from one archive (all its members and nested archives), at most.
 pub const MAX_DECOMPRESSED: u64 = 1 << 30;
@@ -159,6 +159,8 @@ pub struct Limited<'b, R> {
     declared_compressed: Option<u64>,
     produced: u64,
     budget: &'b Budget,
+    /// Whether the bytes read are spent from the budget (see [`Limited::not_counted`]).
+    counted: bool,
     stopped: std::rc::Rc<Cell<Option<Stop>>>,
 }
 
@@ -177,8 +179,18 @@ impl<'b, R: Read> Limited<'b, R> {
             declared_compressed,
             produced: 0,
             budget,
+            counted: true,
             stopped,
         }
+    }
+
+    /// The bytes read are not spent from the budget (still stopped once it is spent): for a
+    /// tar member, a slice of a stream already counted (a decompressor's output) or of the
+    /// blob itself, which nothing decompressed. Counting them again would spend the budget
+    /// of a `.tar.gz` twice.
+    pub fn not_counted(mut self) -> Self {
+        self.counted = false;
+        self
     }
 
     fn over_ratio(&self) -> bool {
@@ -209,8 +221,10 @@ impl<R: Read> Read for Limited<'_, R> {
         }
         let n = self.inner.read(buf)?;
         self.produced += n as u64;
-        let total = &self.budget.decompressed;
-        total.set(total.get() + n as u64);
+        if self.counted {
+            let total = &self.budget.decompressed;
+            total.set(total.get() + n as u64);
+        }
         Ok(n)
     }
 }
@@ -354,6 +368,28 @@ mod tests {
         let mut next = Limited::new(&b"more"[..], None, None, &budget, stopped2.clone());
         assert_eq!(next.read(&mut [0; 4]).unwrap(), 0);
         assert_eq!(stopped2.get(), Some(Stop::Total));
+    }
+
+    #[test]
+    fn bytes_not_counted_leave_the_budget_as_it_was_but_stop_when_it_is_spent() {
+        let budget = Budget::default();
+        let stopped = std::rc::Rc::new(Cell::new(None));
+        let mut slice = Limited::new(
+            &b"0123456789abcdef"[..],
+            None,
+            None,
+            &budget,
+            stopped.clone(),
+        )
+        .not_counted();
+        let mut sink = Vec::new();
+        slice.read_to_end(&mut sink).unwrap();
+        assert_eq!((sink.len(), budget.decompressed.get()), (16, 0));
+        budget.decompressed.set(MAX_DECOMPRESSED);
+        let mut after =
+            Limited::new(&b"more"[..], None, None, &budget, stopped.clone()).not_counted();
+        assert_eq!(after.read(&mut [0; 4]).unwrap(), 0);
+        assert_eq!(stopped.get(), Some(Stop::Total));
     }
 
     #[test]

@@ -45,6 +45,7 @@ impl Scanner {
                     Some(consumed),
                     None,
                     budget,
+                    true,
                 );
                 // Transparent: the decompressed stream is the blob itself.
                 self.scan_member(origin, member, None, inner, budget, top, &mut out);
@@ -109,7 +110,7 @@ impl Scanner {
                 return;
             }
             let name = archive::member_path(&String::from_utf8_lossy(&entry.path_bytes()));
-            let member = MemberReader::new(Box::new(entry), None, None, budget);
+            let member = MemberReader::new(Box::new(entry), None, None, budget, false);
             self.scan_member(origin, member, Some(&name), nesting, budget, top, out);
             if budget.spent() {
                 return;
@@ -155,7 +156,7 @@ impl Scanner {
             }
             let name = archive::member_path(&String::from_utf8_lossy(file.name_raw()));
             let declared = file.compressed_size();
-            let member = MemberReader::new(Box::new(file), None, Some(declared), budget);
+            let member = MemberReader::new(Box::new(file), None, Some(declared), budget, true);
             self.scan_member(origin, member, Some(&name), nesting, budget, top, out);
             if budget.spent() {
                 break;
@@ -273,16 +274,24 @@ struct MemberReader<'a> {
 }
 
 impl<'a> MemberReader<'a> {
+    /// `inner` under the limits; `counted`: whether its bytes are decompressed ones, spent from
+    /// the budget (a tar member's are not: see [`Limited::not_counted`]).
     fn new(
         inner: Box<dyn Read + 'a>,
         consumed: Option<Rc<Cell<u64>>>,
         declared: Option<u64>,
         budget: &'a Budget,
+        counted: bool,
     ) -> Self {
         let stopped = Rc::new(Cell::new(None));
         let error = Rc::new(RefCell::new(None));
         let guarded = Guarded::new(inner, Rc::clone(&error));
         let limited = Limited::new(guarded, consumed, declared, budget, Rc::clone(&stopped));
+        let limited = if counted {
+            limited
+        } else {
+            limited.not_counted()
+        };
         MemberReader {
             reader: Box::new(limited),
             stopped,
