@@ -321,6 +321,7 @@ fn is_valid(
                 && !text.allow_match.is_match(&hay[whole.clone()])
                 && pattern.checks.iter().all(|&check| passes(check, secret))
                 && !placeholder::is_placeholder(secret)
+                && !placeholder::line_marks_example(hay, span)
         }
         RuleKind::Path(_) => false,
     }

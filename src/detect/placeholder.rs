@@ -24,6 +24,19 @@ pub(crate) fn is_placeholder(secret: &[u8]) -> bool {
     decode::base64_text(&decoded).is_some_and(|text| is_placeholder_text(&text))
 }
 
+/// True when the line holding `hay[span]` marks itself as documentation: a neighbouring value
+/// spelled with `EXAMPLE` in capitals, as providers write their documentation credentials
+/// (`X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F...&X-Amz-Signature=<hex>`, an access key id
+/// `...EXAMPLE` beside a secret). Looks no further than 1,000 bytes either side of the secret.
+pub(crate) fn line_marks_example(hay: &[u8], span: std::ops::Range<usize>) -> bool {
+    const REACH: usize = 1000;
+    let from = span.start.saturating_sub(REACH);
+    let start = memchr::memrchr(b'\n', &hay[from..span.start]).map_or(from, |i| from + i + 1);
+    let to = (span.end + REACH).min(hay.len());
+    let end = memchr::memchr(b'\n', &hay[span.end..to]).map_or(to, |i| span.end + i);
+    memchr::memmem::find(&hay[start..end], b"EXAMPLE").is_some()
+}
+
 /// The checks on one form of the secret (as written, or decoded).
 fn is_placeholder_text(s: &[u8]) -> bool {
     is_template_reference(s)
@@ -183,6 +196,7 @@ fn has_x_run(s: &[u8]) -> bool {
 /// `yourapikey`).
 const LONG_WORDS: &[&str] = &[
     "example",
+    "xmpl",
     "sample",
     "dummy",
     "placeholder",
@@ -468,6 +482,28 @@ mod tests {
         ] {
             assert!(is_placeholder(s.as_bytes()), "{s}");
         }
+    }
+
+    #[test]
+    fn a_line_naming_an_example_marks_its_values() {
+        let line = b"url?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524&X-Amz-Signature=aeeed9bbccd4\nnext";
+        let at = line.windows(12).position(|w| w == b"aeeed9bbccd4").unwrap();
+        assert!(super::line_marks_example(line, at..at + 12));
+        let other = b"AKIAIOSFODNN7EXAMPLE\nsecret=aeeed9bbccd4\n";
+        let at = other
+            .windows(12)
+            .position(|w| w == b"aeeed9bbccd4")
+            .unwrap();
+        assert!(
+            !super::line_marks_example(other, at..at + 12),
+            "another line"
+        );
+        let lower = b"see the example: secret=aeeed9bbccd4";
+        let at = lower.len() - 12;
+        assert!(
+            !super::line_marks_example(lower, at..at + 12),
+            "prose is not a marker"
+        );
     }
 
     #[test]
