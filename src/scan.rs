@@ -24,7 +24,7 @@ pub use cap::{CappedRule, MAX_FINDINGS_PER_RULE};
 pub use tally::Tally;
 pub use window::{BINARY_PROBE_LEN, Windowing, looks_binary};
 
-use crate::detect::Matcher;
+use crate::detect::{Matcher, PathScope};
 use crate::finding::Finding;
 use crate::rules::config::Config;
 use crate::source::files::{WalkOptions, walk};
@@ -142,8 +142,35 @@ impl Scanner {
             .collect()
     }
 
-    /// Findings of the content rules in `content`, without path rules or `allow_paths`.
+    /// Findings of the content rules in `content`, without path rules or `allow_paths`; rules
+    /// limited to some paths run as the origin's path says (none: standard input).
     pub fn content_findings(&self, origin: &Origin, content: Content<'_>) -> io::Result<BlobScan> {
+        let scope = match origin.rule_path.as_deref() {
+            Some(path) => PathScope::Path(path),
+            None => PathScope::Unknown,
+        };
+        self.content_findings_at(origin, content, scope)
+    }
+
+    /// Whether a finding of the rule `rule_id` may stand at `rule_path`: the rule's
+    /// `only_paths` and `skip_paths` admit it. For findings scanned with [`PathScope::Any`]
+    /// and placed afterwards (history).
+    pub fn rule_fits_path(&self, rule_id: &str, rule_path: &str) -> bool {
+        self.matcher
+            .rules()
+            .rules()
+            .iter()
+            .position(|rule| rule.id == rule_id)
+            .is_none_or(|rule| self.matcher.runs_at(rule, PathScope::Path(rule_path)))
+    }
+
+    /// [`Scanner::content_findings`] with the path scope given.
+    pub fn content_findings_at(
+        &self,
+        origin: &Origin,
+        content: Content<'_>,
+        scope: PathScope<'_>,
+    ) -> io::Result<BlobScan> {
         let mut found = Vec::new();
         // The allow verdict of the last line text judged: a long line with many matches is
         // searched for the marker once, not once per match.
@@ -171,7 +198,7 @@ impl Scanner {
             };
             let find = |window: &[u8]| -> Vec<Span> {
                 self.matcher
-                    .scan(window)
+                    .scan_at(window, scope)
                     .into_iter()
                     .map(|m| Span {
                         rule: m.rule,

@@ -47,6 +47,18 @@ pub struct Match {
     pub end: usize,
 }
 
+/// Where a scanned blob comes from, for rules limited to some paths (`only_paths`,
+/// `skip_paths`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathScope<'a> {
+    /// Any path: every rule runs (a rule's own examples, the benchmarks).
+    Any,
+    /// A blob with no path (standard input): rules limited to some paths do not run.
+    Unknown,
+    /// A blob at this `/`-separated path, relative to the scan root.
+    Path(&'a str),
+}
+
 /// Compiled rules, ready to scan many blobs from many threads.
 #[derive(Debug)]
 pub struct Matcher {
@@ -59,6 +71,9 @@ pub struct Matcher {
     runs: Vec<(RunFinder, Vec<usize>)>,
     /// Indices of the path rules.
     path_rules: Vec<usize>,
+    /// Pattern rules with neither keywords nor a run: they run on the whole of every blob
+    /// their `only_paths` admits.
+    whole_blob_rules: Vec<usize>,
     /// Each rule's regexes, compiled on first use.
     compiled: Vec<OnceLock<Result<Compiled, String>>>,
     /// Specificity of each rule: when matches overlap, only the most specific is kept.
@@ -77,11 +92,15 @@ impl Matcher {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut path_rules = Vec::new();
+        let mut whole_blob_rules = Vec::new();
         let mut run_prefilters: Vec<(&crate::rules::RunPrefilter, Vec<usize>)> = Vec::new();
         for (index, rule) in rules.rules().iter().enumerate() {
             match &rule.kind {
                 RuleKind::Path(_) => path_rules.push(index),
                 RuleKind::Pattern(pattern) => {
+                    if pattern.run.is_none() && rule.keywords.is_empty() {
+                        whole_blob_rules.push(index);
+                    }
                     if let Some(run) = &pattern.run {
                         match run_prefilters.iter_mut().find(|(r, _)| *r == run) {
                             Some((_, woken)) => woken.push(index),
@@ -114,6 +133,7 @@ impl Matcher {
             keyword_rules,
             runs,
             path_rules,
+            whole_blob_rules,
             compiled,
             ranks,
         }
@@ -130,6 +150,20 @@ impl Matcher {
     /// checksum, then token rules and pattern rules with a checksum, then pattern rules, then
     /// rules whose id starts with `generic-`; ties go to the longer span, then the earlier rule).
     pub fn scan(&self, bytes: &[u8]) -> Vec<Match> {
+        self.scan_at(bytes, PathScope::Any)
+    }
+
+    /// [`Matcher::scan`] for a blob at `scope`: rules limited to other paths do not run.
+    pub fn scan_at(&self, bytes: &[u8], scope: PathScope<'_>) -> Vec<Match> {
+        let mut found = Vec::new();
+        for &rule in &self.whole_blob_rules {
+            if let Some(Compiled::Text(text)) = self.compiled(rule)
+                && text.runs_at(scope)
+                && !bytes.is_empty()
+            {
+                self.scan_window(rule, text, bytes, 0..bytes.len(), &mut found);
+            }
+        }
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
         if let Some(finder) = &self.keywords {
             let mut keyword_hits = Vec::new();
@@ -149,17 +183,19 @@ impl Matcher {
             }
         }
         if hits.is_empty() {
-            return Vec::new();
+            return resolve_overlaps(found, &self.ranks);
         }
         hits.sort_unstable();
         hits.dedup();
-        let mut found = Vec::new();
         let mut spans = Vec::new();
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
             let rule = group[0].0;
             let Some(Compiled::Text(text)) = self.compiled(rule) else {
                 continue;
             };
+            if !text.runs_at(scope) {
+                continue;
+            }
             spans.clear();
             spans.extend(group.iter().map(|&(_, start, end)| (start, end)));
             let windows = if text.line_bound {
@@ -177,6 +213,16 @@ impl Matcher {
             }
         }
         resolve_overlaps(found, &self.ranks)
+    }
+
+    /// Whether the rule with index `rule` runs on a blob at `scope` (`only_paths`,
+    /// `skip_paths`): for a source that scans a blob once for all its paths (history) and
+    /// places the findings afterwards.
+    pub fn runs_at(&self, rule: usize, scope: PathScope<'_>) -> bool {
+        match self.compiled(rule) {
+            Some(Compiled::Text(text)) => text.runs_at(scope),
+            _ => true,
+        }
     }
 
     /// Number of prefilter hits in `bytes` (keyword occurrences and `run:` runs): the

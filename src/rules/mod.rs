@@ -135,6 +135,13 @@ pub struct PatternRule {
     /// A match on a line longer than this many bytes is not reported (minified bundles and
     /// source maps, where names and values are code, not configuration); `None`: no limit.
     pub max_line_length: Option<usize>,
+    /// A regex on the `/`-separated path of the blob: the rule runs only on blobs whose path
+    /// matches (`.env` files), never on a blob with no path (standard input). With no keywords
+    /// and no `run`, the rule runs on the whole of each such blob.
+    pub only_paths: Option<String>,
+    /// A regex on the blob's path: the rule does not run on blobs whose path matches (API
+    /// reference examples, type stubs).
+    pub skip_paths: Option<String>,
 }
 
 /// A named check on a pattern rule's secret (`checks:` in the schema).

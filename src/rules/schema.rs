@@ -46,6 +46,8 @@ pub(crate) struct RawRule {
     allow_match: Option<Vec<String>>,
     checks: Option<Vec<String>>,
     max_line_length: Option<usize>,
+    only_paths: Option<String>,
+    skip_paths: Option<String>,
     run: Option<RawRun>,
     path: Option<String>,
     #[serde(default)]
@@ -244,8 +246,8 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
             .map(|run| run_prefilter(run, checksum))
             .transpose()?;
         match (keywords.is_empty(), run.is_some()) {
-            (true, false) => bail!(
-                "a pattern rule needs `keywords`: lower-case literals its regex is run near (or, with no literal to look for, a `run`)"
+            (true, false) if raw.only_paths.is_none() => bail!(
+                "a pattern rule needs `keywords`: lower-case literals its regex is run near (or, with no literal to look for, a `run`, or `only_paths` to run on the whole of those files)"
             ),
             (false, true) => bail!("a pattern rule takes `keywords` or `run`, not both"),
             _ => {}
@@ -274,6 +276,14 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
             allow_match: raw.allow_match.unwrap_or_default(),
             checks,
             max_line_length: raw.max_line_length,
+            only_paths: raw
+                .only_paths
+                .map(|re| valid_path_regex(re, "only_paths"))
+                .transpose()?,
+            skip_paths: raw
+                .skip_paths
+                .map(|re| valid_path_regex(re, "skip_paths"))
+                .transpose()?,
         };
         (RuleKind::Pattern(rule), keywords)
     } else if let Some(path) = raw.path {
@@ -311,6 +321,14 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
         negative_examples: raw.negative_examples,
         origin: origin.to_string(),
     })
+}
+
+/// A path regex (`only_paths`, `skip_paths`) that compiles, or an error naming the field.
+fn valid_path_regex(source: String, field: &str) -> anyhow::Result<String> {
+    match regex::Regex::new(&source) {
+        Ok(_) => Ok(source),
+        Err(error) => bail!("`{field}` is not a valid regex: {error}"),
+    }
 }
 
 fn validated_keywords(list: &[String]) -> anyhow::Result<Vec<String>> {
@@ -371,6 +389,8 @@ fn present_pattern_fields(raw: &RawRule) -> Vec<&'static str> {
         ("allow_match", raw.allow_match.is_some()),
         ("checks", raw.checks.is_some()),
         ("max_line_length", raw.max_line_length.is_some()),
+        ("only_paths", raw.only_paths.is_some()),
+        ("skip_paths", raw.skip_paths.is_some()),
     ]
     .into_iter()
     .filter(|(_, set)| *set)

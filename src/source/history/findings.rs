@@ -5,6 +5,7 @@
 
 use super::walk::Place;
 use super::{HistoryOptions, HistoryScan, ReadTuning};
+use crate::detect::PathScope;
 use crate::finding::{CommitInfo, Finding};
 use crate::scan::{CappedRule, Scanner};
 use crate::source::{Content, Origin, Problem};
@@ -53,14 +54,17 @@ pub fn scan_history_with(
         commit: None,
     };
     let scan = super::scan_with(dir, options, tuning, |content: Content<'_>| {
-        scanner.content_findings(&nowhere, content).map(|scan| {
-            let capped = scan.capped.into_iter().map(BlobHit::Capped);
-            scan.findings
-                .into_iter()
-                .map(BlobHit::Found)
-                .chain(capped)
-                .collect()
-        })
+        // Every rule runs; those limited to some paths are filtered where the blob is placed.
+        scanner
+            .content_findings_at(&nowhere, content, PathScope::Any)
+            .map(|scan| {
+                let capped = scan.capped.into_iter().map(BlobHit::Capped);
+                scan.findings
+                    .into_iter()
+                    .map(BlobHit::Found)
+                    .chain(capped)
+                    .collect()
+            })
     })?;
     let repo = super::open_repository(dir)?;
     let mut commits = CommitCache::new(&repo);
@@ -85,6 +89,9 @@ pub fn scan_history_with(
                 continue;
             }
             for finding in hits.iter().filter_map(BlobHit::found) {
+                if !scanner.rule_fits_path(&finding.rule_id, &origin.path) {
+                    continue;
+                }
                 let mut finding = finding.clone();
                 finding.path.clone_from(&origin.path);
                 finding.commit.clone_from(&origin.commit);
