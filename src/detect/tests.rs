@@ -336,6 +336,7 @@ fn the_builtin_rules_woken_most_often_run_on_their_keyword_lines_only() {
         "generic-auth-header-scheme",
         "generic-api-key-header",
         "generic-command-line-password",
+        "generic-secret-call",
         "database-url-password",
         "tokhyg-key",
         "github-pat-classic",
