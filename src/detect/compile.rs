@@ -57,24 +57,6 @@ pub(crate) struct TextRule {
     /// For token rules: bytes that may not touch the token on either side (the alphabet and
     /// ASCII alphanumerics), so that a token inside a longer run is not a token.
     pub token_bytes: Option<Box<[bool; 256]>>,
-    /// The rule runs only on blobs whose path matches (`only_paths`).
-    pub only_paths: Option<regex::Regex>,
-    /// The rule does not run on blobs whose path matches (`skip_paths`).
-    pub skip_paths: Option<regex::Regex>,
-}
-
-impl TextRule {
-    /// Whether the rule runs on a blob at `scope`.
-    pub(crate) fn runs_at(&self, scope: super::PathScope<'_>) -> bool {
-        match scope {
-            super::PathScope::Any => true,
-            super::PathScope::Unknown => self.only_paths.is_none(),
-            super::PathScope::Path(path) => {
-                self.only_paths.as_ref().is_none_or(|re| re.is_match(path))
-                    && self.skip_paths.as_ref().is_none_or(|re| !re.is_match(path))
-            }
-        }
-    }
 }
 
 /// Compiles `rule`, or says why its regex (or an `allow` regex, or its secret group) is invalid.
@@ -113,8 +95,6 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
                 allow: build_list(&[], "allow")?,
                 allow_match: build_list(&[], "allow_match")?,
                 token_bytes: Some(token_bytes),
-                only_paths: None,
-                skip_paths: None,
             }))
         }
         RuleKind::Pattern(pattern) => {
@@ -148,8 +128,6 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
                 allow,
                 allow_match,
                 token_bytes: None,
-                only_paths: path_regex(pattern.only_paths.as_deref(), "only_paths")?,
-                skip_paths: path_regex(pattern.skip_paths.as_deref(), "skip_paths")?,
             }))
         }
         RuleKind::Path(path) => regex::Regex::new(&path.pattern)
@@ -172,13 +150,6 @@ fn build_list(sources: &[String], field: &str) -> Result<Arc<AnyRegex>, String> 
                 .map_err(|e| format!("regex too large or invalid: {e}"))
         },
     )
-}
-
-/// Compiles an optional path regex (`only_paths`, `skip_paths`).
-fn path_regex(source: Option<&str>, field: &str) -> Result<Option<regex::Regex>, String> {
-    source
-        .map(|source| regex::Regex::new(source).map_err(|e| format!("invalid `{field}`: {e}")))
-        .transpose()
 }
 
 /// Parses with the schema's conventions: bytes, not text (a match may hold invalid UTF-8);

@@ -11,6 +11,7 @@ mod compile;
 mod identifier;
 mod jwt;
 mod keywords;
+mod path_scope;
 mod placeholder;
 mod regex_list;
 mod rule_test;
@@ -22,6 +23,7 @@ use crate::rules::{Rule, RuleKind, RuleSet, ValueCheck};
 use crate::token::entropy::shannon;
 use compile::{Compiled, TextRule};
 use keywords::KeywordFinder;
+use path_scope::PathLimits;
 use regex_automata::Input;
 use runs::RunFinder;
 use std::collections::BTreeMap;
@@ -29,6 +31,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 pub use keywords::common_triples_table;
+pub use path_scope::PathScope;
 pub use rule_test::{RuleFailure, RuleTestReport, test_rules};
 
 /// How far apart a match and the keyword hit that found it can be, at most, in bytes. A caller
@@ -47,18 +50,6 @@ pub struct Match {
     pub end: usize,
 }
 
-/// Where a scanned blob comes from, for rules limited to some paths (`only_paths`,
-/// `skip_paths`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathScope<'a> {
-    /// Any path: every rule runs (a rule's own examples, the benchmarks).
-    Any,
-    /// A blob with no path (standard input): rules limited to some paths do not run.
-    Unknown,
-    /// A blob at this `/`-separated path, relative to the scan root.
-    Path(&'a str),
-}
-
 /// Compiled rules, ready to scan many blobs from many threads.
 #[derive(Debug)]
 pub struct Matcher {
@@ -74,6 +65,8 @@ pub struct Matcher {
     /// Pattern rules with neither keywords nor a run: they run on the whole of every blob
     /// their `only_paths` admits.
     whole_blob_rules: Vec<usize>,
+    /// Each rule's `only_paths` and `skip_paths`, compiled when the matcher is built.
+    path_limits: Vec<Option<PathLimits>>,
     /// Each rule's regexes, compiled on first use.
     compiled: Vec<OnceLock<Result<Compiled, String>>>,
     /// Specificity of each rule: when matches overlap, only the most specific is kept.
@@ -126,6 +119,7 @@ impl Matcher {
             .map(|(run, woken)| (RunFinder::new(run), woken))
             .collect();
         let compiled = rules.rules().iter().map(|_| OnceLock::new()).collect();
+        let path_limits = rules.rules().iter().map(PathLimits::of).collect();
         let ranks = ranks(&rules);
         Matcher {
             rules,
@@ -134,6 +128,7 @@ impl Matcher {
             runs,
             path_rules,
             whole_blob_rules,
+            path_limits,
             compiled,
             ranks,
         }
@@ -157,9 +152,9 @@ impl Matcher {
     pub fn scan_at(&self, bytes: &[u8], scope: PathScope<'_>) -> Vec<Match> {
         let mut found = Vec::new();
         for &rule in &self.whole_blob_rules {
-            if let Some(Compiled::Text(text)) = self.compiled(rule)
-                && text.runs_at(scope)
+            if self.runs_at(rule, scope)
                 && !bytes.is_empty()
+                && let Some(Compiled::Text(text)) = self.compiled(rule)
             {
                 self.scan_window(rule, text, bytes, 0..bytes.len(), &mut found);
             }
@@ -190,12 +185,12 @@ impl Matcher {
         let mut spans = Vec::new();
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
             let rule = group[0].0;
+            if !self.runs_at(rule, scope) {
+                continue;
+            }
             let Some(Compiled::Text(text)) = self.compiled(rule) else {
                 continue;
             };
-            if !text.runs_at(scope) {
-                continue;
-            }
             spans.clear();
             spans.extend(group.iter().map(|&(_, start, end)| (start, end)));
             let windows = if text.line_bound {
@@ -219,10 +214,9 @@ impl Matcher {
     /// `skip_paths`): for a source that scans a blob once for all its paths (history) and
     /// places the findings afterwards.
     pub fn runs_at(&self, rule: usize, scope: PathScope<'_>) -> bool {
-        match self.compiled(rule) {
-            Some(Compiled::Text(text)) => text.runs_at(scope),
-            _ => true,
-        }
+        self.path_limits[rule]
+            .as_ref()
+            .is_none_or(|limits| limits.admit(scope))
     }
 
     /// Number of prefilter hits in `bytes` (keyword occurrences and `run:` runs): the
