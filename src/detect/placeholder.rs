@@ -196,7 +196,6 @@ fn has_x_run(s: &[u8]) -> bool {
 /// `yourapikey`).
 const LONG_WORDS: &[&str] = &[
     "example",
-    "xmpl",
     "sample",
     "dummy",
     "placeholder",
@@ -335,6 +334,14 @@ fn has_placeholder_words(s: &[u8]) -> bool {
     if LONG_WORDS.iter().any(|word| normalized.contains(word)) {
         return true;
     }
+    // AWS documentation writes `xmpl` as a part of its example ids
+    // (`7870825a-xmpl-4def-92e7-c359aa8be3bc`); four letters are too short to look for inside
+    // a long random token, so only a whole part counts.
+    if s.split(|b| !b.is_ascii_alphanumeric())
+        .any(|part| part.eq_ignore_ascii_case(b"xmpl"))
+    {
+        return true;
+    }
     let mut words = 0;
     for segment in s
         .split(|b| !b.is_ascii_alphanumeric())
@@ -437,6 +444,7 @@ mod tests {
             "AKIAIOSFODNN7EXAMPLE",
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             "not-a-real-secret",
+            "cloudformation/7870825a-xmpl-4def-92e7-c359aa8be3bc",
         ] {
             assert!(is_placeholder(s.as_bytes()), "{s}");
         }
@@ -526,6 +534,7 @@ mod tests {
             "aaaab7Kq9Zt2Lm4Np6Rs8Tv0Wx",
             "test_9fKq2Lm8Np3Rs7Tv1Wx5Yz",
             "$ecr3t-P4ss/w0rd",
+            "x-plPHE3VQuUiQNnDb1comhIrXMPL3b6fOHKjC4XRcTjJxh0rrSilxBs5uH",
         ] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
         }
