@@ -76,6 +76,9 @@ fn is_template_reference(s: &[u8]) -> bool {
     {
         return true;
     }
+    if is_made_of_variables(s) {
+        return true;
+    }
     let wrapped = |open: u8, close: u8| s.len() >= 3 && s[0] == open && s[s.len() - 1] == close;
     if wrapped(b'{', b'}') || wrapped(b'%', b'%') || wrapped(b'<', b'>') {
         return true;
@@ -93,6 +96,33 @@ fn is_template_reference(s: &[u8]) -> bool {
                             .all(|&c| c.is_ascii_alphanumeric() || b"_- ".contains(&c))
                 })
     })
+}
+
+/// Environment variable references (`$NAME`, upper case) joined by separators, as CI files write
+/// keys: `$CI_COMMIT_REF_SLUG:$RUST_VERSION`. What the references leave holds at most two
+/// letters or digits, so a password with a `$` in it (`Xk$ABC9qLm2`) is not one.
+fn is_made_of_variables(s: &[u8]) -> bool {
+    let mut references = 0;
+    let mut left = 0;
+    let mut i = 0;
+    while i < s.len() {
+        let name = if s[i] == b'$' {
+            s[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b'_')
+                .count()
+        } else {
+            0
+        };
+        if name >= 2 {
+            references += 1;
+            i += 1 + name;
+        } else {
+            left += usize::from(s[i].is_ascii_alphanumeric());
+            i += 1;
+        }
+    }
+    references > 0 && left <= 2
 }
 
 /// A format field `{name}` of at least three letters (`{registry_id}`, `{log_streams_page[-1]}`):
@@ -384,6 +414,8 @@ mod tests {
             "#{ENV_TOKEN}",
             "{api_key}",
             "%APPDATA_KEY%",
+            "$CI_COMMIT_REF_SLUG:$RUST_VERSION",
+            "$HOST-$PORT",
         ] {
             assert!(is_placeholder(s.as_bytes()), "{s}");
         }
@@ -534,6 +566,7 @@ mod tests {
             "aaaab7Kq9Zt2Lm4Np6Rs8Tv0Wx",
             "test_9fKq2Lm8Np3Rs7Tv1Wx5Yz",
             "$ecr3t-P4ss/w0rd",
+            "Xk$ABC9qLm2-vT7",
             "x-plPHE3VQuUiQNnDb1comhIrXMPL3b6fOHKjC4XRcTjJxh0rrSilxBs5uH",
         ] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
