@@ -111,3 +111,32 @@ fn far_parts_stay_apart_and_a_part_alone_is_not_reported() {
     let alone = project(&format!("acme_app_id = {APP_ID}\n"));
     assert_eq!(scan(alone.path(), "json"), (0, "[]\n".to_owned()));
 }
+
+/// Built-in rules: `api_key: <Confluent key id>` names a secret, so the generic YAML rule reads
+/// it as one; the key id rule (a part) wins that overlap, and the id is only shown beside the
+/// API secret it belongs to.
+#[test]
+fn a_key_id_under_a_secret_sounding_name_is_a_part_not_a_generic_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "q7Vb2XkR9pLmN4sT6wYz1Ac3Ef5Gh8Jk0Mn2Pq4Rs6Tu8Vw0Xy2Za4Bc6De8Fg9Q";
+    fs::write(
+        dir.path().join("kafka.yaml"),
+        format!("confluent:\n  api_key: HN3QZ7W4XTK2RB8M\n  api_secret: {secret}\n"),
+    )
+    .unwrap();
+    let (code, json) = scan(dir.path(), "json");
+    assert_eq!(code, 1);
+    let findings: Value = serde_json::from_str(&json).unwrap();
+    let findings = findings.as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json}");
+    assert_eq!(findings[0]["rule"], "confluent-api-secret");
+    assert_eq!(findings[0]["related"][0]["rule"], "confluent-api-key");
+    assert_eq!(findings[0]["related"][0]["line"], 2);
+
+    fs::write(
+        dir.path().join("kafka.yaml"),
+        "confluent:\n  api_key: HN3QZ7W4XTK2RB8M\n",
+    )
+    .unwrap();
+    assert_eq!(scan(dir.path(), "json"), (0, "[]\n".to_owned()));
+}

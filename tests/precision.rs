@@ -13,6 +13,8 @@
 //! Run with `cargo test --test precision -- --nocapture` to see the figures; every false
 //! positive and false negative is listed in `target/precision-report.txt`.
 
+#[path = "support/example_plantings.rs"]
+mod example_plantings;
 #[path = "support/planting.rs"]
 mod planting;
 #[path = "support/plantings.rs"]
@@ -291,6 +293,8 @@ fn planted_secrets_are_found_with_high_precision_and_recall() {
     plantings::plant_token_rules(&mut corpus, rules.rules());
     let not_planted = plantings::plant_prefixed_pattern_rules(&mut corpus, rules.rules());
     plantings::plant_context_secrets(&mut corpus, scratch.path());
+    let left: Vec<String> = not_planted.iter().map(|(id, _)| id.clone()).collect();
+    let not_planted = example_plantings::plant_rule_examples(&mut corpus, rules.rules(), &left);
     corpus.finish();
 
     let findings = scan(corpus.root());

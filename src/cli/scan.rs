@@ -630,6 +630,11 @@ fn run_staged(args: &ScanArgs) -> anyhow::Result<u8> {
     let (setup, staged) = std::thread::scope(|scope| {
         let diff = scope.spawn(move || staged::staged_changes(&repo).map(|c| (repo, c)));
         let setup = ScanSetup::load(root, &args.common);
+        if let Ok(setup) = &setup {
+            // The diff usually takes longer than the rules: compile meanwhile the path rules,
+            // which every staged file meets.
+            setup.scanner.matcher().compile_path_rules();
+        }
         let staged = match diff.join() {
             Ok(result) => result,
             Err(panic) => std::panic::resume_unwind(panic),

@@ -48,12 +48,18 @@ pub(crate) struct TextRule {
     /// Every match holds a keyword hit and lies on one line (see [`super::shape`]): the regex
     /// runs on the hits' lines only.
     pub line_bound: bool,
+    /// The most line feeds a match can hold (`None`: no bound). An unbounded match starting in
+    /// a window ends within this many lines after it.
+    pub max_line_feeds: Option<usize>,
     /// Capture group of the secret (0: the whole match).
     pub secret_group: usize,
     /// Secrets matching one of these are placeholders.
     pub allow: Arc<AnyRegex>,
     /// Whole matches matching one of these are not findings.
     pub allow_match: Arc<AnyRegex>,
+    /// A regex every match contains (a context rule's value): a window holding no match of it
+    /// is skipped before the larger `regex` runs.
+    pub required: Option<meta::Regex>,
     /// For token rules: bytes that may not touch the token on either side (the alphabet and
     /// ASCII alphanumerics), so that a token inside a longer run is not a token.
     pub token_bytes: Option<Box<[bool; 256]>>,
@@ -91,9 +97,11 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
                 line_wide,
                 bounded,
                 line_bound,
+                max_line_feeds: shape::max_line_feeds(&hir),
                 secret_group: 0,
                 allow: build_list(&[], "allow")?,
                 allow_match: build_list(&[], "allow_match")?,
+                required: None,
                 token_bytes: Some(token_bytes),
             }))
         }
@@ -118,15 +126,23 @@ pub(crate) fn compile(rule: &Rule) -> Result<Compiled, String> {
             }
             let allow = build_list(&pattern.allow, "allow")?;
             let allow_match = build_list(&pattern.allow_match, "allow_match")?;
+            let required = match &pattern.required {
+                Some(source) => Some(build(
+                    &parse(source, false).map_err(|e| format!("invalid `value`: {e}"))?,
+                )?),
+                None => None,
+            };
             Ok(Compiled::Text(TextRule {
                 regex,
                 reach,
                 line_wide,
                 bounded,
                 line_bound,
+                max_line_feeds: shape::max_line_feeds(&hir),
                 secret_group,
                 allow,
                 allow_match,
+                required,
                 token_bytes: None,
             }))
         }

@@ -13,6 +13,7 @@ mod jwt;
 mod keywords;
 mod path_scope;
 mod placeholder;
+mod profile;
 mod regex_list;
 mod rule_test;
 mod runs;
@@ -32,6 +33,7 @@ use std::sync::OnceLock;
 
 pub use keywords::common_triples_table;
 pub use path_scope::PathScope;
+pub use profile::PROFILE_VAR;
 pub use rule_test::{RuleFailure, RuleTestReport, test_rules};
 
 /// How far apart a match and the keyword hit that found it can be, at most, in bytes. A caller
@@ -69,8 +71,12 @@ pub struct Matcher {
     path_limits: Vec<Option<PathLimits>>,
     /// Each rule's regexes, compiled on first use.
     compiled: Vec<OnceLock<Result<Compiled, String>>>,
+    /// The path rules' regexes as one set, compiled on first use.
+    path_set: OnceLock<Option<regex::RegexSet>>,
     /// Specificity of each rule: when matches overlap, only the most specific is kept.
     ranks: Vec<u8>,
+    /// Regex time per rule, when [`PROFILE_VAR`] asks for it.
+    profile: profile::RuleProfile,
 }
 
 impl Matcher {
@@ -121,6 +127,7 @@ impl Matcher {
         let compiled = rules.rules().iter().map(|_| OnceLock::new()).collect();
         let path_limits = rules.rules().iter().map(PathLimits::of).collect();
         let ranks = ranks(&rules);
+        let profile = profile::RuleProfile::from_env(rules.rules().len());
         Matcher {
             rules,
             keywords,
@@ -130,7 +137,9 @@ impl Matcher {
             whole_blob_rules,
             path_limits,
             compiled,
+            path_set: OnceLock::new(),
             ranks,
+            profile,
         }
     }
 
@@ -203,9 +212,13 @@ impl Matcher {
             } else {
                 window::windows(bytes, &spans, text.reach, text.line_wide)
             };
+            let started = self.profile.start();
+            let mut count = 0;
             for window in windows {
+                count += 1;
                 self.scan_window(rule, text, bytes, window, &mut found);
             }
+            self.profile.record(rule, started, count);
         }
         resolve_overlaps(found, &self.ranks)
     }
@@ -237,11 +250,46 @@ impl Matcher {
     /// Indices of the path rules whose regex matches `rel_path` (relative to the scan root,
     /// `/`-separated): files that should never be committed, whatever they hold.
     pub fn scan_path(&self, rel_path: &str) -> Vec<usize> {
-        self.path_rules
-            .iter()
-            .copied()
-            .filter(|&rule| matches!(self.compiled(rule), Some(Compiled::Path(re)) if re.is_match(rel_path)))
-            .collect()
+        match self.path_set() {
+            Some(set) => set
+                .matches(rel_path)
+                .iter()
+                .map(|i| self.path_rules[i])
+                .collect(),
+            // A path regex does not compile: the others, one by one (the bad one is reported
+            // once and skipped).
+            None => self
+                .path_rules
+                .iter()
+                .copied()
+                .filter(|&rule| matches!(self.compiled(rule), Some(Compiled::Path(re)) if re.is_match(rel_path)))
+                .collect(),
+        }
+    }
+
+    /// Every path rule's regex in one set, compiled on first use: one pass per path instead of
+    /// one per rule, and one compilation (the path rules are run on every file). `None` when
+    /// one of them does not compile.
+    fn path_set(&self) -> Option<&regex::RegexSet> {
+        self.path_set
+            .get_or_init(|| {
+                let patterns =
+                    self.path_rules
+                        .iter()
+                        .map(|&rule| match &self.rules.rules()[rule].kind {
+                            RuleKind::Path(path) => path.pattern.as_str(),
+                            _ => unreachable!("path_rules holds path rules only"),
+                        });
+                regex::RegexSet::new(patterns).ok()
+            })
+            .as_ref()
+    }
+
+    /// Compiles the path rules now instead of on first use: every file's path goes through
+    /// them. For a caller with a spare thread and time to wait, such as `scan --staged` while
+    /// git diffs the index.
+    pub fn compile_path_rules(&self) {
+        self.path_set();
     }
 
     /// The rule's compiled form, compiled now if this is its first use. A rule that does not
@@ -281,9 +329,24 @@ impl Matcher {
         let search_end = if text.bounded || (text.line_bound && ends_line) {
             window.end
         } else {
-            window.end.saturating_add(compile::MAX_REACH).min(hay.len())
+            let reach = window.end.saturating_add(compile::MAX_REACH).min(hay.len());
+            match text.max_line_feeds {
+                // A match holding at most n line feeds ends before the (n+1)th one past the
+                // window (it may take that one as its last byte).
+                Some(n) => memchr::memchr_iter(b'\n', &hay[window.end..reach])
+                    .nth(n)
+                    .map_or(reach, |at| window.end + at + 1),
+                None => reach,
+            }
         };
         let input = Input::new(hay).range(window.start..search_end);
+        // A context rule's value is in every match: a window without one (most windows of a
+        // provider name that is also a word, as `segment`) is done without the larger regex.
+        if let Some(required) = &text.required
+            && required.search(&input).is_none()
+        {
+            return;
+        }
         // Most windows hold no match: find that out without the allocation and the capture
         // engine of a captures search.
         match text.regex.search(&input) {
@@ -308,6 +371,16 @@ impl Matcher {
                     end: span.end,
                 });
             }
+        }
+    }
+}
+
+impl Drop for Matcher {
+    /// Prints the rule profile, when one was asked for.
+    fn drop(&mut self) {
+        let ids: Vec<&str> = self.rules.rules().iter().map(|r| r.id.as_str()).collect();
+        if let Some(report) = self.profile.report(&ids) {
+            eprint!("{report}");
         }
     }
 }
@@ -389,18 +462,20 @@ fn passes(check: ValueCheck, secret: &[u8]) -> bool {
     }
 }
 
-/// Specificity of a rule (higher wins when matches overlap).
+/// Specificity of a rule (higher wins when matches overlap). Ranks are two apart so that a rule
+/// that `supersedes` another (one above it) stays below the next kind up.
 fn rank(rule: &Rule) -> u8 {
     if rule.part {
-        // A part is not a finding on its own: it never hides one.
-        return 0;
+        // A part (an id beside a secret) is no finding on its own: it never hides a provider's
+        // finding, but a generic rule reading `api_key: <the id>` as a secret is told apart.
+        return 3;
     }
     match &rule.kind {
-        RuleKind::Token(format) if format.checksum.is_some() => 4,
-        RuleKind::Token(_) => 3,
-        RuleKind::Pattern(pattern) if pattern.checksum.is_some() => 3,
-        RuleKind::Pattern(_) if rule.id.starts_with("generic-") => 1,
-        RuleKind::Pattern(_) => 2,
+        RuleKind::Token(format) if format.checksum.is_some() => 8,
+        RuleKind::Token(_) => 6,
+        RuleKind::Pattern(pattern) if pattern.checksum.is_some() => 6,
+        RuleKind::Pattern(_) if rule.id.starts_with("generic-") => 2,
+        RuleKind::Pattern(_) => 4,
         RuleKind::Path(_) => 0,
     }
 }

@@ -29,14 +29,15 @@ impl PathLimits {
         let RuleKind::Pattern(pattern) = &rule.kind else {
             return None;
         };
+        let paths = pattern.paths.as_deref()?;
         let compile = |source: &Option<String>| {
             source
                 .as_deref()
                 .and_then(|source| regex::Regex::new(source).ok())
         };
         let limits = PathLimits {
-            only: compile(&pattern.only_paths),
-            skip: compile(&pattern.skip_paths),
+            only: compile(&paths.only),
+            skip: compile(&paths.skip),
         };
         (limits.only.is_some() || limits.skip.is_some()).then_some(limits)
     }

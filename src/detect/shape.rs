@@ -218,6 +218,32 @@ pub(crate) fn within_one_line(hir: &Hir) -> bool {
     }
 }
 
+/// The most line feeds one match of `hir` can hold, or `None` when there is no bound (a `\s*`).
+/// A context rule with `near_lines: N` holds at most N + 1: its matches end within a few lines
+/// of where they start, however long those lines, so the matcher need not search far past a
+/// window for the end of a match.
+pub(crate) fn max_line_feeds(hir: &Hir) -> Option<usize> {
+    if !can_match_newline(hir) {
+        return Some(0);
+    }
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(0),
+        HirKind::Literal(literal) => Some(literal.0.iter().filter(|&&b| b == b'\n').count()),
+        HirKind::Class(_) => Some(1),
+        HirKind::Repetition(repetition) => {
+            let max = usize::try_from(repetition.max?).ok()?;
+            max_line_feeds(&repetition.sub)?.checked_mul(max)
+        }
+        HirKind::Capture(capture) => max_line_feeds(&capture.sub),
+        HirKind::Concat(subs) => subs
+            .iter()
+            .try_fold(0usize, |sum, sub| sum.checked_add(max_line_feeds(sub)?)),
+        HirKind::Alternation(subs) => subs
+            .iter()
+            .try_fold(0usize, |most, sub| Some(most.max(max_line_feeds(sub)?))),
+    }
+}
+
 /// True when some match of `hir` may contain a line feed.
 fn can_match_newline(hir: &Hir) -> bool {
     match hir.kind() {
@@ -306,6 +332,24 @@ mod tests {
                 "{pattern}"
             );
         }
+    }
+
+    #[test]
+    fn line_feeds_in_a_match_are_counted_when_bounded() {
+        for (pattern, expected) in [
+            ("key=[0-9a-f]{32}", Some(0)),
+            ("a\\nb", Some(1)),
+            ("a[^x]b", Some(1)),
+            ("x(?:[ \\t]*\\S[^\\n]*\\n){0,2}y", Some(2)),
+            ("(?:a\\n|b\\n\\n)c", Some(2)),
+            ("key\\s*=", None),
+            ("(?s)a.*b", None),
+        ] {
+            assert_eq!(max_line_feeds(&hir(pattern)), expected, "{pattern}");
+        }
+        let context =
+            crate::rules::context::context_pattern(&["acme".to_string()], "[0-9a-f]{32}", 3);
+        assert_eq!(max_line_feeds(&hir(&context)), Some(4), "{context}");
     }
 
     #[test]

@@ -60,6 +60,13 @@ pub fn context_pattern(keywords: &[String], value: &str, near_lines: usize) -> S
     format!(r#"(?i){assignment}["'`]?(?-i:({value})){VALUE_END}"#)
 }
 
+/// The value of a context rule on its own, as [`context_pattern`] matches it (case-sensitively,
+/// not followed by more of a longer run): every match of the rule's regex contains a match of
+/// this one, so a window holding none can be skipped without running the larger regex.
+pub fn value_pattern(value: &str) -> String {
+    format!("(?:{value}){VALUE_END}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

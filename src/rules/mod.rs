@@ -111,6 +111,18 @@ pub enum RuleKind {
     Path(PathRule),
 }
 
+/// The paths a pattern rule runs on (`only_paths`, `skip_paths`: regexes on the blob's
+/// `/`-separated path).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PathFilter {
+    /// The rule runs only on blobs whose path matches (`.env` files), never on a blob with no
+    /// path (standard input). With no keywords and no `run`, the rule runs on the whole of each
+    /// such blob.
+    pub only: Option<String>,
+    /// The rule does not run on blobs whose path matches (API reference examples, type stubs).
+    pub skip: Option<String>,
+}
+
 /// The regex part of a pattern rule and its validators.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PatternRule {
@@ -135,13 +147,12 @@ pub struct PatternRule {
     /// A match on a line longer than this many bytes is not reported (minified bundles and
     /// source maps, where names and values are code, not configuration); `None`: no limit.
     pub max_line_length: Option<usize>,
-    /// A regex on the `/`-separated path of the blob: the rule runs only on blobs whose path
-    /// matches (`.env` files), never on a blob with no path (standard input). With no keywords
-    /// and no `run`, the rule runs on the whole of each such blob.
-    pub only_paths: Option<String>,
-    /// A regex on the blob's path: the rule does not run on blobs whose path matches (API
-    /// reference examples, type stubs).
-    pub skip_paths: Option<String>,
+    /// `only_paths` and `skip_paths`, when the rule has either (boxed: most rules have none).
+    pub paths: Option<Box<PathFilter>>,
+    /// A regex that every match of `pattern` contains (a context rule's value): a window
+    /// without a match of it runs no `pattern`. A cheap prefilter, set by the schema for
+    /// context rules; `None` for the others.
+    pub required: Option<String>,
 }
 
 /// A named check on a pattern rule's secret (`checks:` in the schema).
@@ -224,6 +235,13 @@ impl Rule {
     }
 }
 
+/// The family of a built-in rules file, `origin` being `rules/NAME.yaml`: `NAME`.
+fn builtin_family(origin: &str) -> &str {
+    origin
+        .trim_start_matches("rules/")
+        .trim_end_matches(".yaml")
+}
+
 /// A validated set of rules with unique ids, in a fixed order (the order of their files).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleSet {
@@ -235,8 +253,9 @@ impl RuleSet {
     /// order. Regexes are not compiled here (the built-in rule test checks them all).
     pub fn builtin() -> anyhow::Result<RuleSet> {
         let mut set = RuleSet::default();
-        for (origin, text) in builtin::BUILTIN_RULE_FILES {
-            set.extend(RuleSet::from_builtin_file(text, origin)?)?;
+        for (origin, _yaml, json) in builtin::BUILTIN_RULE_FILES {
+            let rules = schema::parse_builtin_json(json, origin, builtin_family(origin))?;
+            set.extend(RuleSet::from_rules(rules)?)?;
         }
         set.check_references()?;
         Ok(set)
@@ -247,10 +266,7 @@ impl RuleSet {
     /// Parses a built-in rules file, `origin` being `rules/NAME.yaml`: rules that name no
     /// category (nor their document) are in the file's family, `NAME`.
     pub fn from_builtin_file(text: &str, origin: &str) -> anyhow::Result<RuleSet> {
-        let family = origin
-            .trim_start_matches("rules/")
-            .trim_end_matches(".yaml");
-        RuleSet::parse(text, origin, family)
+        RuleSet::parse(text, origin, builtin_family(origin))
     }
 
     /// Rules that name no category (nor their document) are in `custom`.
@@ -383,6 +399,19 @@ pub fn load_rules_file(path: &std::path::Path) -> anyhow::Result<RuleSet> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builtin_rules_load_from_json_exactly_as_from_their_yaml() {
+        let mut from_yaml = RuleSet::default();
+        for (origin, yaml, _json) in builtin::BUILTIN_RULE_FILES {
+            from_yaml
+                .extend(RuleSet::from_builtin_file(yaml, origin).unwrap())
+                .unwrap();
+        }
+        let from_json = RuleSet::builtin().unwrap();
+        assert!(from_json.rules().len() > 600);
+        assert_eq!(from_json, from_yaml);
+    }
 
     const TWO_RULES: &str = r#"
 rules:

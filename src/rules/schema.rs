@@ -1,8 +1,10 @@
 //! The YAML schema of a rules document (serde), and its validation into [`Rule`]s. Every error
 //! names the file and the rule, and says what the schema expects.
 
-use super::context::{MAX_NEAR_LINES, context_pattern};
-use super::{Pairs, PathRule, PatternRule, Rule, RuleKind, RunPrefilter, Severity, ValueCheck};
+use super::context::{MAX_NEAR_LINES, context_pattern, value_pattern};
+use super::{
+    Pairs, PathFilter, PathRule, PatternRule, Rule, RuleKind, RunPrefilter, Severity, ValueCheck,
+};
 use crate::token::alphabet::Alphabet;
 use crate::token::checksum::Checksum;
 use crate::token::format::TokenFormat;
@@ -113,6 +115,27 @@ pub(crate) fn parse_rules_document(
         .with_context(|| {
         format!("{origin}: not a valid rules file (expected a top-level `rules:` list; see rules/README.md)")
     })?;
+    rules_of_document(document, origin, default_category)
+}
+
+/// Parses a built-in rules file as build.rs converted it to JSON (the same document as its
+/// YAML, read several times faster).
+pub(crate) fn parse_builtin_json(
+    json: &str,
+    origin: &str,
+    default_category: &str,
+) -> anyhow::Result<Vec<Rule>> {
+    let document: RulesDocument = serde_json::from_str(json)
+        .with_context(|| format!("{origin}: not a valid rules file (as converted to JSON)"))?;
+    rules_of_document(document, origin, default_category)
+}
+
+/// The validated rules of a parsed document, with its default category and severity applied.
+fn rules_of_document(
+    document: RulesDocument,
+    origin: &str,
+    default_category: &str,
+) -> anyhow::Result<Vec<Rule>> {
     let category = document.category.as_deref().unwrap_or(default_category);
     if !is_kebab_case(category) {
         bail!(
@@ -216,8 +239,10 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
         None => Vec::new(),
     };
     let mut raw = raw;
+    let mut required = None;
     if let Some(value) = raw.value.take() {
         raw.pattern = Some(context_rule_pattern(&raw, &keywords, &value)?);
+        required = Some(value_pattern(&value));
     } else if raw.near_lines.is_some() {
         bail!("`near_lines` belongs to context rules: give the secret's shape as `value`");
     }
@@ -266,6 +291,7 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
             .iter()
             .map(|name| value_check(name))
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let paths = path_filter(raw.only_paths, raw.skip_paths)?;
         let rule = PatternRule {
             pattern,
             secret_group: raw.secret_group,
@@ -276,14 +302,8 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
             allow_match: raw.allow_match.unwrap_or_default(),
             checks,
             max_line_length: raw.max_line_length,
-            only_paths: raw
-                .only_paths
-                .map(|re| valid_path_regex(re, "only_paths"))
-                .transpose()?,
-            skip_paths: raw
-                .skip_paths
-                .map(|re| valid_path_regex(re, "skip_paths"))
-                .transpose()?,
+            paths,
+            required,
         };
         (RuleKind::Pattern(rule), keywords)
     } else if let Some(path) = raw.path {
@@ -321,6 +341,25 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
         negative_examples: raw.negative_examples,
         origin: origin.to_string(),
     })
+}
+
+/// The `only_paths` and `skip_paths` of a pattern rule, each a regex that compiles; `None`
+/// when it has neither.
+fn path_filter(
+    only: Option<String>,
+    skip: Option<String>,
+) -> anyhow::Result<Option<Box<PathFilter>>> {
+    if only.is_none() && skip.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Box::new(PathFilter {
+        only: only
+            .map(|re| valid_path_regex(re, "only_paths"))
+            .transpose()?,
+        skip: skip
+            .map(|re| valid_path_regex(re, "skip_paths"))
+            .transpose()?,
+    })))
 }
 
 /// A path regex (`only_paths`, `skip_paths`) that compiles, or an error naming the field.

@@ -50,6 +50,8 @@ pub fn sniff_utf16(probe: &[u8]) -> Option<(Utf16, usize)> {
         _ => {}
     }
     let probe = &probe[..probe.len().min(BINARY_PROBE_LEN)];
+    // No NUL byte: not UTF-16 without a byte order mark (nearly every file stops here).
+    memchr::memchr(0, probe)?;
     let zeros_at = |parity: usize| {
         probe
             .iter()

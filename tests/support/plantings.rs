@@ -327,6 +327,9 @@ pub fn plant_token_rules(corpus: &mut PlantedCorpus, rules: &[Rule]) {
         let RuleKind::Token(format) = &rule.kind else {
             continue;
         };
+        if rule.part {
+            continue; // an id is reported only beside its secret (tests/multipart.rs)
+        }
         let token = format.generate(&mut rand::rng());
         assert!(
             format.verify(&token),
@@ -378,6 +381,17 @@ pub fn plant_prefixed_pattern_rules(
         let RuleKind::Pattern(pattern) = &rule.kind else {
             continue;
         };
+        if rule.part {
+            continue; // an id is reported only beside its secret (tests/multipart.rs)
+        }
+        if pattern.required.is_some() {
+            // A context rule: its value alone is no finding; its example is planted instead.
+            not_planted.push((
+                rule.id.clone(),
+                "context rule: its example is planted".to_string(),
+            ));
+            continue;
+        }
         if pattern.checks.contains(&ValueCheck::JwtClaims) {
             not_planted.push((
                 rule.id.clone(),
