@@ -93,6 +93,7 @@ fn findings(count: usize) -> Vec<Finding> {
                 secret,
                 public_prefix: 4,
                 related: Vec::new(),
+                decoded: Vec::new(),
             }
         })
         .collect()

@@ -74,6 +74,9 @@ pub struct Finding {
     pub public_prefix: usize,
     /// The other parts of the credential found near it (rules with `pairs:`), nearest first.
     pub related: Vec<RelatedPart>,
+    /// The encodings the secret was found under, outermost first (`["base64"]` for a token in
+    /// a Kubernetes Secret's data); empty when it stands in the text as it is.
+    pub decoded: Vec<&'static str>,
 }
 
 impl Finding {

@@ -5,7 +5,8 @@
 //!   -> config `allow_paths` (an allowlisted path is not read at all)
 //!   -> path rules on the origin's rule path (binary files included: a `.p12` is binary)
 //!   -> binary check (NUL in the first 8 KiB: content not scanned)
-//!   -> matcher, window by window (bounded memory) -> line and column
+//!   -> matcher, window by window (bounded memory)
+//!   -> encoded runs decoded and matched again ([`encoded`]) -> line and column
 //!   -> `tokhyg:allow` on the line -> fingerprint -> Finding
 //! all findings -> ignore list and baseline -> sorted, deduplicated
 //! ```
@@ -15,8 +16,15 @@
 //! at line 1, column 1; its "secret" is the rule path itself (its fingerprint therefore follows
 //! the path: allowlist such files with `allow_paths` in `.tokhyg.yaml` instead).
 
+pub mod archive;
+mod archive_scan;
 mod cap;
+pub mod encoded;
+pub mod history;
+#[cfg(test)]
+mod history_large_blob_tests;
 mod parts;
+pub mod staged;
 mod tally;
 mod window;
 
@@ -45,14 +53,24 @@ pub struct BlobScan {
     /// Rules that found more than [`MAX_FINDINGS_PER_RULE`] secrets: only the first ones are in
     /// `findings`. The caller warns about each, naming the blob.
     pub capped: Vec<CappedRule>,
+    /// What went wrong inside an archive blob: the member's path inside the blob (`!a.zip!b`,
+    /// empty for the blob itself) and what happened. The caller warns about each.
+    pub warnings: Vec<archive_scan::MemberWarning>,
 }
 
 impl BlobScan {
-    /// The warnings about capped rules, the blob shown as `path`.
+    /// The warnings about capped rules and unreadable archive members, the blob shown as
+    /// `path`.
     pub fn cap_warnings(&self, path: &str) -> impl Iterator<Item = Problem> {
-        self.capped
+        let capped = self
+            .capped
             .iter()
-            .map(move |capped| Problem::Warning(capped.warning(path)))
+            .map(move |capped| Problem::Warning(capped.warning(path)));
+        let archives = self
+            .warnings
+            .iter()
+            .map(move |(member, what)| Problem::Warning(format!("archive {path}{member}: {what}")));
+        capped.chain(archives)
     }
 }
 
@@ -65,6 +83,10 @@ pub struct Scanner {
     tally: Arc<Tally>,
     /// The repository's fingerprint salt, if it has one (see [`crate::suppress::Salt`]).
     salt: Option<Salt>,
+    /// Whether encoded runs (base64, hex, percent, escapes) are decoded and scanned too.
+    decode: bool,
+    /// Whether archives (zip, tar, gzip, bzip2, xz) are looked into.
+    archives: bool,
 }
 
 impl Scanner {
@@ -76,7 +98,21 @@ impl Scanner {
             windowing: Windowing::DEFAULT,
             tally: Arc::default(),
             salt: None,
+            decode: true,
+            archives: true,
         }
+    }
+
+    /// The same scanner, looking into archives or not (`--no-archives`; see [`archive`]).
+    pub fn with_archives(mut self, archives: bool) -> Scanner {
+        self.archives = archives;
+        self
+    }
+
+    /// The same scanner, decoding encoded runs or not (`--no-decode`; see [`encoded`]).
+    pub fn with_decoding(mut self, decode: bool) -> Scanner {
+        self.decode = decode;
+        self
     }
 
     /// The same scanner fingerprinting findings keyed with `salt` (the repository's, from
@@ -142,19 +178,27 @@ impl Scanner {
             .collect()
     }
 
-    /// Findings of the content rules in `content`, without path rules or `allow_paths`; rules
-    /// limited to some paths run as the origin's path says (none: standard input).
+    /// Findings of the content rules in `content`, without path rules or `allow_paths` (but
+    /// with the path rules of an archive's members, reported under `origin`'s path plus
+    /// `!member`); rules limited to some paths run as the origin's path says (none: standard
+    /// input).
     pub fn content_findings(&self, origin: &Origin, content: Content<'_>) -> io::Result<BlobScan> {
-        let scope = match origin.rule_path.as_deref() {
-            Some(path) => PathScope::Path(path),
-            None => PathScope::Unknown,
-        };
-        self.content_findings_at(origin, content, scope)
+        self.content_findings_scoped(origin, content, false)
+    }
+
+    /// [`Scanner::content_findings`] with every rule, whatever the path: for a blob scanned
+    /// once for all the paths it has (history), whose findings are then kept where
+    /// [`Scanner::rule_fits_path`] says.
+    pub fn content_findings_any_path(
+        &self,
+        origin: &Origin,
+        content: Content<'_>,
+    ) -> io::Result<BlobScan> {
+        self.content_findings_scoped(origin, content, true)
     }
 
     /// Whether a finding of the rule `rule_id` may stand at `rule_path`: the rule's
-    /// `only_paths` and `skip_paths` admit it. For findings scanned with [`PathScope::Any`]
-    /// and placed afterwards (history).
+    /// `only_paths` and `skip_paths` admit it.
     pub fn rule_fits_path(&self, rule_id: &str, rule_path: &str) -> bool {
         self.matcher
             .rules()
@@ -164,13 +208,58 @@ impl Scanner {
             .is_none_or(|rule| self.matcher.runs_at(rule, PathScope::Path(rule_path)))
     }
 
-    /// [`Scanner::content_findings`] with the path scope given.
-    pub fn content_findings_at(
+    fn content_findings_scoped(
         &self,
         origin: &Origin,
         content: Content<'_>,
-        scope: PathScope<'_>,
+        any_path: bool,
     ) -> io::Result<BlobScan> {
+        let budget = archive::Budget::default();
+        let nesting = archive::Nesting::default();
+        let top = Top {
+            path: &origin.path,
+            any_path,
+        };
+        self.content_findings_nested(origin, content, nesting, &budget, top)
+    }
+
+    /// [`Scanner::content_findings`] of a blob inside archives (`nesting`), sharing the top
+    /// archive's `budget`; `top` is the top blob's path, which warnings leave out, and whether
+    /// every rule runs whatever the path.
+    fn content_findings_nested(
+        &self,
+        origin: &Origin,
+        content: Content<'_>,
+        nesting: archive::Nesting,
+        budget: &archive::Budget,
+        top: Top<'_>,
+    ) -> io::Result<BlobScan> {
+        let content = if self.archives {
+            let (kind, content) = sniff_archive(content)?;
+            if let Some(kind) = kind {
+                if archive::may_open(kind, nesting) {
+                    return Ok(self.scan_archive(origin, content, kind, nesting, budget, top));
+                }
+                let member = origin
+                    .path
+                    .strip_prefix(top.path)
+                    .unwrap_or_default()
+                    .to_string();
+                let why = format!(
+                    "a {} archive nested more than {} deep is not looked into",
+                    kind.name(),
+                    archive::MAX_DEPTH
+                );
+                return Ok(BlobScan {
+                    binary: true,
+                    warnings: vec![(member, why)],
+                    ..BlobScan::default()
+                });
+            }
+            content
+        } else {
+            content
+        };
         let mut found = Vec::new();
         // The allow verdict of the last line text judged: a long line with many matches is
         // searched for the marker once, not once per match.
@@ -193,19 +282,35 @@ impl Scanner {
                         column: m.column,
                         column_utf16: m.column_utf16,
                     };
-                    found.push((m.rule, self.finding(m.rule, origin, at, m.secret)));
+                    let mut finding = self.finding(m.rule, origin, at, m.secret);
+                    finding.decoded = m.decoded.to_vec();
+                    found.push((m.rule, finding));
                 }
             };
             let find = |window: &[u8]| -> Vec<Span> {
-                self.matcher
+                let scope = if top.any_path {
+                    PathScope::Any
+                } else {
+                    match origin.rule_path.as_deref() {
+                        Some(path) => PathScope::Path(path),
+                        None => PathScope::Unknown,
+                    }
+                };
+                let mut spans: Vec<Span> = self
+                    .matcher
                     .scan_at(window, scope)
                     .into_iter()
                     .map(|m| Span {
                         rule: m.rule,
                         start: m.start,
                         end: m.end,
+                        decoded: None,
                     })
-                    .collect()
+                    .collect();
+                if self.decode && self.matcher.has_content_rules() {
+                    self.add_decoded(window, &mut spans);
+                }
+                spans
             };
             let (reader, len): (Box<dyn io::Read + '_>, _) = match content {
                 Content::Bytes(bytes) => (Box::new(bytes), Some(bytes.len() as u64)),
@@ -226,7 +331,27 @@ impl Scanner {
             findings: parts::join_parts(found, self.matcher.rules()),
             binary: outcome == Outcome::Binary,
             capped: cap.capped(|rule| &rules[rule].id),
+            warnings: Vec::new(),
         })
+    }
+
+    /// Adds to a window's plain matches those found in its encoded runs (see [`encoded`]). A
+    /// run a provider rule matched as it stands is not decoded; a run a `generic-*` rule matched
+    /// (a base64 value under a secret-sounding name) is, and what it decodes to replaces that
+    /// match when a rule finds something there: `STRIPE_KEY_B64=<base64>` is the Stripe key.
+    fn add_decoded(&self, window: &[u8], spans: &mut Vec<Span>) {
+        let rules = self.matcher.rules().rules();
+        let is_generic = |span: &Span| rules[span.rule].id.starts_with("generic-");
+        let specific: Vec<Span> = spans.iter().filter(|s| !is_generic(s)).cloned().collect();
+        let decoded = encoded::encoded_spans(&self.matcher, window, &specific);
+        if decoded.is_empty() {
+            return;
+        }
+        spans.retain(|s| {
+            !is_generic(s) || !decoded.iter().any(|d| d.start < s.end && s.start < d.end)
+        });
+        spans.extend(decoded);
+        spans.sort_by_key(|s| s.start);
     }
 
     fn finding(&self, rule: usize, origin: &Origin, at: Place, raw: &[u8]) -> Finding {
@@ -249,8 +374,31 @@ impl Scanner {
             public_prefix: rule.public_prefix_len(&secret),
             secret,
             related: Vec::new(),
+            decoded: Vec::new(),
         }
     }
+}
+
+/// The kind of archive `content` starts, if any, and the content to read from its start.
+fn sniff_archive(content: Content<'_>) -> io::Result<(Option<archive::Kind>, Content<'_>)> {
+    match content {
+        Content::Bytes(bytes) => {
+            let head = &bytes[..bytes.len().min(archive::SNIFF_LEN)];
+            Ok((archive::Kind::sniff(head), Content::Bytes(bytes)))
+        }
+        Content::Stream { reader, len } => {
+            let (head, reader) = archive::peek(reader)?;
+            Ok((archive::Kind::sniff(&head), Content::Stream { reader, len }))
+        }
+    }
+}
+
+/// The top blob of a scan through archives: its path, which member warnings leave out, and
+/// whether every rule runs whatever the path (history places findings afterwards).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Top<'a> {
+    pub(crate) path: &'a str,
+    pub(crate) any_path: bool,
 }
 
 /// Where in a blob a finding is: 1-based line, and column in bytes and in UTF-16 code units.
@@ -351,7 +499,7 @@ pub fn scan_paths(
                         file.origin.path
                     )));
                 }
-                if !scan.capped.is_empty() {
+                if !scan.capped.is_empty() || !scan.warnings.is_empty() {
                     lock(&file_problems).extend(scan.cap_warnings(&file.origin.path));
                 }
                 if !scan.findings.is_empty() {

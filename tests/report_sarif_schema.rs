@@ -95,6 +95,7 @@ fn finding(rule: &str, path: &str, line: usize, secret: &str, with_commit: bool)
         secret: secret.to_owned(),
         public_prefix: 0,
         related: Vec::new(),
+        decoded: Vec::new(),
     }
 }
 

@@ -327,6 +327,7 @@ mod tests {
             secret: "ghp_0123456789abcdefghijABCDEFGHIJ0zNvy2".to_owned(),
             public_prefix: 4,
             related: Vec::new(),
+            decoded: Vec::new(),
         };
         let text = blocked_commit_advice(std::slice::from_ref(&finding));
         assert!(text.contains("add 1 secret (listed above)"), "{text}");

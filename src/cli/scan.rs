@@ -140,6 +140,15 @@ pub struct CommonArgs {
     /// depth (`--exclude '*.min.js' --exclude 'vendor/**'`).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Do not decode base64, hex, percent-encoded or escaped runs to look for secrets inside
+    /// them (by default they are, two encodings deep, and a secret found there is reported at
+    /// the encoded run with the encodings it was under).
+    #[arg(long)]
+    pub no_decode: bool,
+    /// Do not look into archives (zip, jar, whl and the like, tar, gzip, bzip2, xz): scan
+    /// them as the binary files they are (path rules only).
+    #[arg(long)]
+    pub no_archives: bool,
 }
 
 impl CommonArgs {
@@ -215,7 +224,9 @@ impl ScanSetup {
         // The ignore file's salt keys every fingerprint the scan prints (reports, the hook's
         // advice, new baseline entries), so they match the file's entries in every kind of scan.
         let scanner = Scanner::new(Arc::new(Matcher::new(rules)), Arc::new(config))
-            .with_fingerprint_salt(ignore.salt().copied());
+            .with_fingerprint_salt(ignore.salt().copied())
+            .with_decoding(!args.no_decode)
+            .with_archives(!args.no_archives);
         // Loaded now even when it is only to be updated, so a bad file fails before the scan.
         let baseline = args.baseline_to_update().map(Baseline::load).transpose()?;
         if let Some(path) = args.baseline_to_update() {
@@ -552,7 +563,8 @@ fn run_history(ranges: &[String], args: &ScanArgs) -> anyhow::Result<u8> {
         progress: ui::says(ui::Verbosity::Normal),
         paths,
     };
-    let found = history::scan_history(&setup.scanner, &dir, &options, args.all_occurrences)?;
+    let found =
+        crate::scan::history::scan_history(&setup.scanner, &dir, &options, args.all_occurrences)?;
     setup.warn_of_unkeyed_entries(&found.findings);
     let findings = finish(found.findings, &setup.suppressions);
     if !args.all_occurrences {
@@ -643,7 +655,7 @@ fn run_staged(args: &ScanArgs) -> anyhow::Result<u8> {
     });
     let setup = setup?;
     let (repo, changes) = staged?;
-    let found = staged::scan_changes(&setup.scanner, &repo, &changes, args.all_lines);
+    let found = crate::scan::staged::scan_changes(&setup.scanner, &repo, &changes, args.all_lines);
     setup.warn_of_unkeyed_entries(&found.findings);
     let findings = finish(found.findings, &setup.suppressions);
     let advice = (!findings.is_empty() && args.common.baseline_to_write().is_none())

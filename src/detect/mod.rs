@@ -16,7 +16,7 @@ mod placeholder;
 mod profile;
 mod regex_list;
 mod rule_test;
-mod runs;
+pub(crate) mod runs;
 mod shape;
 mod window;
 
@@ -230,6 +230,11 @@ impl Matcher {
         self.path_limits[rule]
             .as_ref()
             .is_none_or(|limits| limits.admit(scope))
+    }
+
+    /// Whether any rule looks at content (a token or pattern rule), not only at paths.
+    pub fn has_content_rules(&self) -> bool {
+        self.keywords.is_some() || !self.runs.is_empty() || !self.whole_blob_rules.is_empty()
     }
 
     /// Number of prefilter hits in `bytes` (keyword occurrences and `run:` runs): the

@@ -156,9 +156,54 @@ impl RunFinder {
 /// wrap-around, is below `count`.
 #[cfg(target_arch = "x86_64")]
 fn range_masks(ranges: &[(u8, u8); MAX_RANGES], batch: &[u8], masks: &mut [u64; BATCH]) {
-    // SAFETY: the only requirement of `range_masks_sse2` is that the processor has SSE2, and
-    // SSE2 is part of the x86-64 baseline: Rust enables it for every x86_64 target.
-    unsafe { range_masks_sse2(ranges, batch, masks) }
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: `range_masks_avx2` needs AVX2, which the processor was just found to have.
+        unsafe { range_masks_avx2(ranges, batch, masks) }
+    } else {
+        // SAFETY: the only requirement of `range_masks_sse2` is that the processor has SSE2,
+        // and SSE2 is part of the x86-64 baseline: Rust enables it for every x86_64 target.
+        unsafe { range_masks_sse2(ranges, batch, masks) }
+    }
+}
+
+/// [`range_masks`] with AVX2: a 64-byte block in two 32-byte loads, its mask in two
+/// movemasks (about twice the speed of the SSE2 version).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn range_masks_avx2(ranges: &[(u8, u8); MAX_RANGES], batch: &[u8], masks: &mut [u64; BATCH]) {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8,
+        _mm256_or_si256, _mm256_set1_epi8, _mm256_setzero_si256, _mm256_sub_epi8,
+    };
+    let firsts = ranges.map(|(first, _)| _mm256_set1_epi8(first as i8));
+    let lasts = ranges.map(|(_, count)| _mm256_set1_epi8(count.wrapping_sub(1) as i8));
+    let classify = |bytes: &[u8; 32]| {
+        // SAFETY: `bytes` is 32 readable bytes; the load has no alignment requirement.
+        let vector = unsafe { _mm256_loadu_si256(bytes.as_ptr().cast::<__m256i>()) };
+        let mut inside = _mm256_setzero_si256();
+        for r in 0..MAX_RANGES {
+            let offset = _mm256_sub_epi8(vector, firsts[r]);
+            let hit = _mm256_cmpeq_epi8(_mm256_min_epu8(offset, lasts[r]), offset);
+            inside = _mm256_or_si256(inside, hit);
+        }
+        u64::from(_mm256_movemask_epi8(inside) as u32)
+    };
+    let half = |block: &[u8], at: usize| -> [u8; 32] {
+        <[u8; 32]>::try_from(&block[at..at + 32]).unwrap_or([0; 32])
+    };
+    let mut blocks = batch.chunks_exact(BLOCK);
+    let mut index = 0;
+    for block in blocks.by_ref() {
+        masks[index] = classify(&half(block, 0)) | classify(&half(block, 32)) << 32;
+        index += 1;
+    }
+    let tail = blocks.remainder();
+    if !tail.is_empty() {
+        let mut padded = [0u8; BLOCK];
+        padded[..tail.len()].copy_from_slice(tail);
+        let mask = classify(&half(&padded, 0)) | classify(&half(&padded, 32)) << 32;
+        masks[index] = mask & low_bits(tail.len());
+    }
 }
 
 /// See [`range_masks`].

@@ -1,7 +1,8 @@
 //! JSON and JSON Lines reports: one object per finding with the fields of the output contract
 //! (`rule`, `title`, `provider`, `category`, `severity`, `path`, `line`, `column`, `commit`,
 //! `occurrences`, `fingerprint`, `secret`, `remediation`, `related`: the other parts of a
-//! multi-part credential, `{rule, title, line, column}`), in that key order; `provider` is null
+//! multi-part credential, `{rule, title, line, column}`, and `decoded` for a secret found in an
+//! encoded run: the encodings, outermost first, `["base64"]`), in that key order; `provider` is null
 //! for generic rules; `commit` and `occurrences` are null outside history
 //! scans. JSON is a pretty-printed array (`[]` when nothing was
 //! found); JSON Lines is one compact object per line (nothing when nothing was found).
@@ -30,6 +31,8 @@ struct Record<'a> {
     secret: Cow<'a, str>,
     remediation: &'a str,
     related: Vec<RelatedRecord<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    decoded: &'a [&'static str],
 }
 
 /// Another part of the credential, as JSON shows it.
@@ -67,6 +70,7 @@ impl<'a> Record<'a> {
                     column: part.column,
                 })
                 .collect(),
+            decoded: &finding.decoded,
         }
     }
 }

@@ -160,6 +160,7 @@ pub(crate) mod tests {
             secret: secret.to_owned(),
             public_prefix: 4,
             related: Vec::new(),
+            decoded: Vec::new(),
         };
         let password = Finding {
             rule_id: "generic-password".to_owned(),
@@ -183,6 +184,7 @@ pub(crate) mod tests {
             secret: "hunter2ab".to_owned(),
             public_prefix: 0,
             related: Vec::new(),
+            decoded: Vec::new(),
         };
         vec![
             pat(

@@ -177,9 +177,13 @@ struct Region {
 
 #[derive(Serialize)]
 struct ResultProperties<'a> {
-    commit: &'a CommitInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a CommitInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     occurrences: Option<usize>,
+    /// The encodings a secret found in an encoded run was under, outermost first.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    decoded: &'a [&'static str],
 }
 
 #[derive(Serialize)]
@@ -297,6 +301,9 @@ fn result_of<'a>(
         let short: String = commit.id.chars().take(12).collect();
         message.push_str(&format!(" (introduced in commit {short})"));
     }
+    if !finding.decoded.is_empty() {
+        message.push_str(&format!(" (found {}-decoded)", finding.decoded.join(" > ")));
+    }
     SarifResult {
         rule_id: &finding.rule_id,
         rule_index,
@@ -316,9 +323,12 @@ fn result_of<'a>(
             })
             .collect(),
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, finding.fingerprint.as_str())]),
-        properties: finding.commit.as_ref().map(|commit| ResultProperties {
-            commit,
-            occurrences: finding.occurrences,
+        properties: (finding.commit.is_some() || !finding.decoded.is_empty()).then(|| {
+            ResultProperties {
+                commit: finding.commit.as_ref(),
+                occurrences: finding.occurrences,
+                decoded: &finding.decoded,
+            }
         }),
     }
 }

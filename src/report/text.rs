@@ -70,6 +70,9 @@ fn write_finding(
     let secret = options.secret(finding);
     writeln!(out, "    secret       {}", printable(&secret))?;
     writeln!(out, "    fingerprint  {}", printable(&finding.fingerprint))?;
+    if !finding.decoded.is_empty() {
+        writeln!(out, "    decoded      {}", finding.decoded.join(" > "))?;
+    }
     for part in &finding.related {
         writeln!(
             out,

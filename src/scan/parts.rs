@@ -108,6 +108,7 @@ rules:
             secret: String::new(),
             public_prefix: 0,
             related: Vec::new(),
+            decoded: Vec::new(),
         };
         (index, finding)
     }

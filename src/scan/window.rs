@@ -11,9 +11,7 @@
 use memchr::{memchr, memchr_iter, memrchr};
 use std::io::{self, Read};
 
-/// How much binary-detection looks at: a NUL byte in the first 8 KiB means "binary", as git
-/// and ripgrep decide.
-pub const BINARY_PROBE_LEN: usize = 8 * 1024;
+pub use crate::source::BINARY_PROBE_LEN;
 
 /// True when `bytes` looks binary: a NUL byte in its first [`BINARY_PROBE_LEN`] bytes.
 pub fn looks_binary(bytes: &[u8]) -> bool {
@@ -45,14 +43,26 @@ impl Windowing {
 }
 
 /// A match of some rule, in window coordinates (as the matcher reports it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
     /// Rule index, opaque here.
     pub rule: usize,
-    /// First byte of the secret, relative to the window.
+    /// First byte of the secret, relative to the window (for a secret found decoded, of the
+    /// encoded run).
     pub start: usize,
     /// One past the last byte of the secret, relative to the window.
     pub end: usize,
+    /// For a secret found in an encoded run: the secret decoded and the encodings it was under.
+    pub decoded: Option<Box<DecodedSecret>>,
+}
+
+/// A secret found by decoding the bytes of a [`Span`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedSecret {
+    /// The secret as decoded.
+    pub secret: Vec<u8>,
+    /// The encodings it was found under, outermost first.
+    pub chain: Vec<&'static str>,
 }
 
 /// A match located in the whole stream.
@@ -68,8 +78,10 @@ pub struct Located<'w> {
     /// count): the bytes before it on the line read as UTF-8, an invalid sequence counting as
     /// one replacement character. Equal to `column` on ASCII lines.
     pub column_utf16: usize,
-    /// The secret's bytes.
+    /// The secret's bytes (decoded, for a secret found in an encoded run).
     pub secret: &'w [u8],
+    /// The encodings the secret was found under, outermost first; empty for a plain one.
+    pub decoded: &'w [&'static str],
     /// The line holding the secret's first byte, without its newline. A line longer than the
     /// window context may be cut at the window's edges.
     pub line_text: &'w [u8],
@@ -173,7 +185,8 @@ where
             window_end - context
         };
         let mut cursor = LineCursor::default();
-        for span in find(&buf) {
+        let spans = find(&buf);
+        for span in &spans {
             let start = base + span.start as u64;
             let end = base + span.end as u64;
             if start < emit_from || start >= emit_to {
@@ -202,7 +215,11 @@ where
                 line: lines.line,
                 column,
                 column_utf16,
-                secret: &buf[span.start..span.end.min(buf.len())],
+                secret: match &span.decoded {
+                    Some(decoded) => &decoded.secret,
+                    None => &buf[span.start..span.end.min(buf.len())],
+                },
+                decoded: span.decoded.as_ref().map_or(&[], |d| &d.chain),
                 line_text: trim_cr(&buf[line_begin..line_end]),
                 line_text_offset: line_from,
             });
@@ -350,6 +367,7 @@ mod tests {
                     rule: 0,
                     start,
                     end: start + needle.len(),
+                    decoded: None,
                 })
                 .collect()
         }
@@ -558,12 +576,14 @@ mod tests {
                     rule: 1,
                     start,
                     end: (start + 30).min(window.len()),
+                    decoded: None,
                 }],
                 None => memchr::memmem::find(window, b"kkkkk")
                     .map(|start| Span {
                         rule: 1,
                         start,
                         end: start + 5,
+                        decoded: None,
                     })
                     .into_iter()
                     .collect(),

@@ -10,7 +10,7 @@
 //! unpaired surrogate. Decoded, a line keeps its number; its column counts the bytes of the
 //! UTF-8 text, and the column in UTF-16 code units (SARIF's) is the file's own.
 
-use crate::scan::BINARY_PROBE_LEN;
+use super::BINARY_PROBE_LEN;
 use std::io::{self, Cursor, Read};
 
 /// Bytes read from the source per decoding step.

@@ -15,6 +15,10 @@ pub mod tracked;
 use crate::finding::CommitInfo;
 use std::io::Read;
 
+/// How much binary-detection looks at: a NUL byte in the first 8 KiB means "binary", as git
+/// and ripgrep decide (the UTF-16 sniffing of [`decode`] looks at as much).
+pub const BINARY_PROBE_LEN: usize = 8 * 1024;
+
 /// Where a blob's bytes are reported at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {

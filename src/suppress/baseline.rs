@@ -336,6 +336,7 @@ mod tests {
             secret: secret.to_owned(),
             public_prefix: 0,
             related: Vec::new(),
+            decoded: Vec::new(),
         }
     }
 

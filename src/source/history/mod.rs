@@ -9,22 +9,18 @@
 //! [`ReadTuning::large_blob`] bytes is streamed ([`stream`]) and scanned window by window, so
 //! even a blob of gigabytes takes one scan window.
 
-mod findings;
-#[cfg(test)]
-mod large_blob_tests;
 pub mod paths;
 pub mod pathspec;
 mod progress;
 pub mod read;
-mod ref_objects;
+pub mod ref_objects;
 pub mod select;
 pub mod stream;
 #[cfg(test)]
-mod test_repo;
+pub(crate) mod test_repo;
 pub mod tree;
 pub mod walk;
 
-pub use findings::{HistoryFindings, scan_history, scan_history_with};
 pub use paths::{PathId, PathTable};
 pub use select::Selection;
 pub use walk::{BlobIndex, CommitIndex, ObjectError, Place};

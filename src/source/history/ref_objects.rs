@@ -5,22 +5,19 @@
 
 use super::pathspec::PathSpec;
 use super::select::RefObject;
-use crate::finding::Finding;
-use crate::scan::Scanner;
 use crate::source::{Blob, Content, Origin, Problem};
 use git2::{ObjectType, Repository, TreeWalkMode, TreeWalkResult};
 
-/// Findings and problems of the blobs and trees some refs point at.
-/// With `-- PATH...` (`paths` not all), a blob a ref points at has no path to match and is
-/// skipped, and only the covered files of a tree are scanned.
-pub(super) fn scan_ref_objects(
+/// Hands `sink` every blob of the blobs and trees some refs point at, at the ref's name; returns
+/// the objects that could not be read. With `-- PATH...` (`paths` not all), a blob a ref points
+/// at has no path to match and is skipped, and only the covered files of a tree are handed on.
+pub fn ref_object_blobs(
     repo: &Repository,
-    scanner: &Scanner,
     objects: &[RefObject],
     paths: &PathSpec,
-) -> (Vec<Finding>, Vec<Problem>) {
+    mut sink: impl FnMut(Blob<'_>),
+) -> Vec<Problem> {
     let every_path = *paths == PathSpec::all();
-    let mut findings = Vec::new();
     let mut problems = Vec::new();
     for object in objects {
         let mut blobs = Vec::new();
@@ -65,18 +62,10 @@ pub(super) fn scan_ref_objects(
                 commit: None,
             };
             let content = Content::Bytes(blob.content());
-            match scanner.scan_blob(Blob { origin, content }) {
-                Ok(scan) => findings.extend(scan.findings.into_iter().map(|mut finding| {
-                    finding.occurrences = Some(1);
-                    finding
-                })),
-                Err(error) => {
-                    problems.push(Problem::Error(format!("cannot scan {shown}: {error}")))
-                }
-            }
+            sink(Blob { origin, content });
         }
     }
-    (findings, problems)
+    problems
 }
 
 fn unreadable(shown: &str, kind: &str, id: git2::Oid, error: &git2::Error) -> Problem {

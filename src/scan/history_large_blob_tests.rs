@@ -2,13 +2,14 @@
 //! blobs take the streaming path, and the scanner's windows are small so that a blob spans
 //! many of them.
 
-use super::test_repo::{SECRET_A, SECRET_B, TEST_RULES, TestRepo, text_lines};
-use super::{HistoryOptions, ReadTuning, Selection, scan_history_with, scan_with};
+use super::history::scan_history_with;
 use crate::detect::Matcher;
 use crate::finding::Finding;
 use crate::rules::RuleSet;
 use crate::rules::config::Config;
 use crate::scan::{Scanner, Windowing};
+use crate::source::history::test_repo::{SECRET_A, SECRET_B, TEST_RULES, TestRepo, text_lines};
+use crate::source::history::{HistoryOptions, ReadTuning, Selection, scan_with};
 use crate::source::{Content, Origin, Problem};
 use std::sync::Arc;
 
@@ -36,7 +37,7 @@ fn all_refs() -> HistoryOptions {
         selection: Selection::AllRefs,
         threads: 2,
         progress: false,
-        paths: super::pathspec::PathSpec::all(),
+        paths: crate::source::history::pathspec::PathSpec::all(),
     }
 }
 

@@ -3,12 +3,11 @@
 //! each leaked secret is reported once, at the oldest place that introduced it, with the number
 //! of places holding it ([`Finding::occurrences`]), unless the user asked for all occurrences.
 
-use super::walk::Place;
-use super::{HistoryOptions, HistoryScan, ReadTuning};
-use crate::detect::PathScope;
+use super::{CappedRule, Scanner};
 use crate::finding::{CommitInfo, Finding};
-use crate::scan::{CappedRule, Scanner};
-use crate::source::{Content, Origin, Problem};
+use crate::source::history::walk::Place;
+use crate::source::history::{self, HistoryOptions, HistoryScan, ReadTuning};
+use crate::source::{Blob, Content, Origin, Problem};
 use git2::Repository;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -53,20 +52,25 @@ pub fn scan_history_with(
         rule_path: None,
         commit: None,
     };
-    let scan = super::scan_with(dir, options, tuning, |content: Content<'_>| {
+    let scan = history::scan_with(dir, options, tuning, |content: Content<'_>| {
         // Every rule runs; those limited to some paths are filtered where the blob is placed.
         scanner
-            .content_findings_at(&nowhere, content, PathScope::Any)
+            .content_findings_any_path(&nowhere, content)
             .map(|scan| {
                 let capped = scan.capped.into_iter().map(BlobHit::Capped);
+                let archive = scan
+                    .warnings
+                    .into_iter()
+                    .map(|(member, what)| BlobHit::Archive(member, what));
                 scan.findings
                     .into_iter()
                     .map(BlobHit::Found)
                     .chain(capped)
+                    .chain(archive)
                     .collect()
             })
     })?;
-    let repo = super::open_repository(dir)?;
+    let repo = history::open_repository(dir)?;
     let mut commits = CommitCache::new(&repo);
     let mut placed: Vec<(Place, Finding)> = Vec::new();
     let mut cap_warnings = Vec::new();
@@ -83,6 +87,19 @@ pub fn scan_history_with(
                 cap_warnings.push(Problem::Warning(capped.warning(&shown)));
             }
         }
+        for hit in hits {
+            if let (BlobHit::Archive(member, what), Some(first)) = (hit, places.first()) {
+                let origin = origin_at(&scan, &mut commits, *first);
+                let commit = origin
+                    .commit
+                    .as_ref()
+                    .map_or("?", |c| &c.id[..c.id.len().min(12)]);
+                cap_warnings.push(Problem::Warning(format!(
+                    "archive {}{member} (commit {commit}): {what}",
+                    origin.path
+                )));
+            }
+        }
         for place in places {
             let origin = origin_at(&scan, &mut commits, *place);
             if scanner.is_path_allowed(&origin) {
@@ -93,7 +110,9 @@ pub fn scan_history_with(
                     continue;
                 }
                 let mut finding = finding.clone();
-                finding.path.clone_from(&origin.path);
+                // Content findings were made with an empty path; an archive member's carry
+                // `!member` after it.
+                finding.path = format!("{}{}", origin.path, finding.path);
                 finding.commit.clone_from(&origin.commit);
                 placed.push((*place, finding));
             }
@@ -107,10 +126,30 @@ pub fn scan_history_with(
         }
     }
     let mut out = dedupe(placed, all_occurrences);
-    let (found, mut problems) =
-        super::ref_objects::scan_ref_objects(&repo, scanner, &scan.ref_objects, &options.paths);
-    out.findings.extend(found);
-    out.problems.append(&mut problems);
+    let mut ref_problems = Vec::new();
+    let unreadable = history::ref_objects::ref_object_blobs(
+        &repo,
+        &scan.ref_objects,
+        &options.paths,
+        |blob: Blob<'_>| {
+            let shown = blob.origin.path.clone();
+            match scanner.scan_blob(blob) {
+                Ok(found) => {
+                    ref_problems.extend(found.cap_warnings(&shown));
+                    out.findings
+                        .extend(found.findings.into_iter().map(|mut finding| {
+                            finding.occurrences = Some(1);
+                            finding
+                        }));
+                }
+                Err(error) => {
+                    ref_problems.push(Problem::Error(format!("cannot scan {shown}: {error}")))
+                }
+            }
+        },
+    );
+    out.problems.extend(unreadable);
+    out.problems.append(&mut ref_problems);
     out.problems
         .extend(scan.ref_errors.iter().cloned().map(Problem::Error));
     out.problems.append(&mut cap_warnings);
@@ -131,20 +170,23 @@ pub fn scan_history_with(
 enum BlobHit {
     Found(Finding),
     Capped(CappedRule),
+    /// A warning about an archive blob or one of its members: the member's path inside the
+    /// blob (empty for the blob itself) and what happened.
+    Archive(String, String),
 }
 
 impl BlobHit {
     fn found(&self) -> Option<&Finding> {
         match self {
             BlobHit::Found(finding) => Some(finding),
-            BlobHit::Capped(_) => None,
+            BlobHit::Capped(_) | BlobHit::Archive(..) => None,
         }
     }
 
     fn capped(&self) -> Option<&CappedRule> {
         match self {
             BlobHit::Capped(capped) => Some(capped),
-            BlobHit::Found(_) => None,
+            BlobHit::Found(_) | BlobHit::Archive(..) => None,
         }
     }
 }
