@@ -90,6 +90,11 @@ fn repo_with_forms() -> GitRepo {
         &format!("{{\"output\": {{\"Password\": \"{PASSWORD}\", \"SecretKey\": \"{VALUE}\"}}}}\n"),
     );
     repo.write("stubs/client.pyi", &format!("api_key: str = \"{VALUE}\"\n"));
+    // Decoded text is no `.env` file: `CRM_LINK=<value>` in base64 in a note is not one.
+    repo.write(
+        "notes/payload.txt",
+        "Q1JNX0xJTks9S3E4dlozcEwxeFI3bU4yYlQ5d1k0Y0g2akYwYVM1ZEcK\n",
+    );
     repo
 }
 
