@@ -10,6 +10,11 @@
 #   python OUT_DIR/python/site-packages  ~45 popular PyPI packages in a venv, ~680 MB (cloud SDKs
 #                                      and their API examples, web frameworks, crypto libraries,
 #                                      packages that ship tests)
+#   python2 OUT_DIR/python2/site-packages  ~640 MB of the code generic rules cry wolf on (issue 12):
+#                                      the AWS CLI with its .rst examples and botocore's
+#                                      examples-1.json, Google and Azure SDKs, a linter with schema
+#                                      tables (cfn-lint), typeshed stubs (mypy, types-*, boto3-stubs),
+#                                      Ansible (docs in modules)
 #   cargo  ~/.cargo/registry/src       crate sources in cargo's cache (CARGO_SRC to override)
 # then runs `tokhyg scan --no-ignore --format json` on each and prints, per tree: files, MB,
 # wall time, number of findings, findings per rule. The JSON reports (redacted) are left in
@@ -23,11 +28,11 @@
 # in a scanner's source): read the lines.
 #
 # Needs npm, python3 (venv), ripgrep, bc; the registries (npm, PyPI) for the first run.
-# Env: TREES="node python cargo" (subset to run), CARGO_SRC, SHOW_SECRETS=1, SAMPLES=3.
+# Env: TREES="node python python2 cargo" (subset to run), CARGO_SRC, SHOW_SECRETS=1, SAMPLES=3.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:?usage: benches/realworld-findings.sh OUT_DIR}
-trees=${TREES:-node python cargo}
+trees=${TREES:-node python python2 cargo}
 samples=${SAMPLES:-3}
 cargo_src=${CARGO_SRC:-${CARGO_HOME:-$HOME/.cargo}/registry/src}
 mkdir -p "$out"
@@ -58,6 +63,14 @@ py_pkgs=(
   twilio slack-sdk openai anthropic sentry-sdk redis psycopg2-binary pymongo kubernetes docker
   hvac tornado twisted certifi
 )
+# Cloud SDKs and their API documentation, linters with schema tables, typeshed stubs.
+py2_pkgs=(
+  cfn-lint mypy awscli google-api-python-client google-cloud-secret-manager google-cloud-bigquery
+  azure-mgmt-storage azure-mgmt-keyvault azure-keyvault-secrets azure-mgmt-compute types-requests
+  types-paramiko types-redis types-PyYAML types-psycopg2 types-pyOpenSSL types-oauthlib
+  types-requests-oauthlib types-boto3 boto3-stubs mypy-boto3-s3 mypy-boto3-iam
+  mypy-boto3-secretsmanager ansible-core
+)
 
 # --- assemble -----------------------------------------------------------------------------
 install_node() {
@@ -74,10 +87,12 @@ install_node() {
 }
 
 install_python() {
-  local dir=$out/python
+  local tree=$1
+  shift
+  local dir=$out/$tree
   [ -f "$dir/.installed" ] && return 0
   python3 -m venv "$dir/venv"
-  "$dir/venv/bin/pip" install -q --disable-pip-version-check "${py_pkgs[@]}"
+  "$dir/venv/bin/pip" install -q --disable-pip-version-check "$@"
   local sp
   sp=$("$dir/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
   ln -sfn "$sp" "$dir/site-packages"
@@ -87,7 +102,7 @@ install_python() {
 tree_path() {
   case $1 in
     node) echo "$out/node/node_modules" ;;
-    python) readlink -f "$out/python/site-packages" ;;
+    python | python2) readlink -f "$out/$1/site-packages" ;;
     cargo) echo "$cargo_src" ;;
   esac
 }
@@ -95,9 +110,10 @@ tree_path() {
 for t in $trees; do
   case $t in
     node) install_node ;;
-    python) install_python ;;
+    python) install_python python "${py_pkgs[@]}" ;;
+    python2) install_python python2 "${py2_pkgs[@]}" ;;
     cargo) [ -d "$cargo_src" ] || { echo "no crate sources in $cargo_src (run cargo fetch in a project)" >&2; exit 2; } ;;
-    *) echo "unknown tree $t (node, python, cargo)" >&2; exit 2 ;;
+    *) echo "unknown tree $t (node, python, python2, cargo)" >&2; exit 2 ;;
   esac
 done
 
@@ -107,7 +123,7 @@ tokhyg=$here/target/release/tokhyg
 # --- scan -----------------------------------------------------------------------------------
 show=()
 [ "${SHOW_SECRETS:-0}" = 1 ] && show=(--show-secrets)
-printf '%-7s %8s %8s %8s %9s  %s\n' tree files MB seconds findings path
+printf '%-7s %8s %8s %8s %9s %9s  %s\n' tree files MB seconds findings per10MB path
 for t in $trees; do
   p=$(tree_path "$t")
   files=$(find "$p" -type f | wc -l)
@@ -120,7 +136,7 @@ for t in $trees; do
   end=$(date +%s.%N)
   [ "$status" -le 1 ] || { echo "tokhyg scan failed on $p (exit $status)" >&2; exit 2; }
   n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$report")
-  printf '%-7s %8s %8s %8.2f %9s  %s\n' "$t" "$files" "$mb" "$(echo "$end - $start" | bc)" "$n" "$p"
+  printf '%-7s %8s %8s %8.2f %9s %9.2f  %s\n' "$t" "$files" "$mb" "$(echo "$end - $start" | bc)" "$n" "$(echo "$n * 10 / $mb" | bc -l)" "$p"
 done
 
 echo

@@ -32,7 +32,7 @@ pub use cap::{CappedRule, MAX_FINDINGS_PER_RULE};
 pub use tally::Tally;
 pub use window::{BINARY_PROBE_LEN, Windowing, looks_binary};
 
-use crate::detect::Matcher;
+use crate::detect::{Matcher, PathScope};
 use crate::finding::Finding;
 use crate::rules::config::Config;
 use crate::source::files::{WalkOptions, walk};
@@ -180,22 +180,59 @@ impl Scanner {
 
     /// Findings of the content rules in `content`, without path rules or `allow_paths` (but
     /// with the path rules of an archive's members, reported under `origin`'s path plus
-    /// `!member`).
+    /// `!member`); rules limited to some paths run as the origin's path says (none: standard
+    /// input).
     pub fn content_findings(&self, origin: &Origin, content: Content<'_>) -> io::Result<BlobScan> {
+        self.content_findings_scoped(origin, content, false)
+    }
+
+    /// [`Scanner::content_findings`] with every rule, whatever the path: for a blob scanned
+    /// once for all the paths it has (history), whose findings are then kept where
+    /// [`Scanner::rule_fits_path`] says.
+    pub fn content_findings_any_path(
+        &self,
+        origin: &Origin,
+        content: Content<'_>,
+    ) -> io::Result<BlobScan> {
+        self.content_findings_scoped(origin, content, true)
+    }
+
+    /// Whether a finding of the rule `rule_id` may stand at `rule_path`: the rule's
+    /// `only_paths` and `skip_paths` admit it.
+    pub fn rule_fits_path(&self, rule_id: &str, rule_path: &str) -> bool {
+        self.matcher
+            .rules()
+            .rules()
+            .iter()
+            .position(|rule| rule.id == rule_id)
+            .is_none_or(|rule| self.matcher.runs_at(rule, PathScope::Path(rule_path)))
+    }
+
+    fn content_findings_scoped(
+        &self,
+        origin: &Origin,
+        content: Content<'_>,
+        any_path: bool,
+    ) -> io::Result<BlobScan> {
         let budget = archive::Budget::default();
         let nesting = archive::Nesting::default();
-        self.content_findings_nested(origin, content, nesting, &budget, &origin.path)
+        let top = Top {
+            path: &origin.path,
+            any_path,
+        };
+        self.content_findings_nested(origin, content, nesting, &budget, top)
     }
 
     /// [`Scanner::content_findings`] of a blob inside archives (`nesting`), sharing the top
-    /// archive's `budget`; `top` is the top blob's path, which warnings leave out.
+    /// archive's `budget`; `top` is the top blob's path, which warnings leave out, and whether
+    /// every rule runs whatever the path.
     fn content_findings_nested(
         &self,
         origin: &Origin,
         content: Content<'_>,
         nesting: archive::Nesting,
         budget: &archive::Budget,
-        top: &str,
+        top: Top<'_>,
     ) -> io::Result<BlobScan> {
         let content = if self.archives {
             let (kind, content) = sniff_archive(content)?;
@@ -205,7 +242,7 @@ impl Scanner {
                 }
                 let member = origin
                     .path
-                    .strip_prefix(top)
+                    .strip_prefix(top.path)
                     .unwrap_or_default()
                     .to_string();
                 let why = format!(
@@ -251,9 +288,17 @@ impl Scanner {
                 }
             };
             let find = |window: &[u8]| -> Vec<Span> {
+                let scope = if top.any_path {
+                    PathScope::Any
+                } else {
+                    match origin.rule_path.as_deref() {
+                        Some(path) => PathScope::Path(path),
+                        None => PathScope::Unknown,
+                    }
+                };
                 let mut spans: Vec<Span> = self
                     .matcher
-                    .scan(window)
+                    .scan_at(window, scope)
                     .into_iter()
                     .map(|m| Span {
                         rule: m.rule,
@@ -346,6 +391,14 @@ fn sniff_archive(content: Content<'_>) -> io::Result<(Option<archive::Kind>, Con
             Ok((archive::Kind::sniff(&head), Content::Stream { reader, len }))
         }
     }
+}
+
+/// The top blob of a scan through archives: its path, which member warnings leave out, and
+/// whether every rule runs whatever the path (history places findings afterwards).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Top<'a> {
+    pub(crate) path: &'a str,
+    pub(crate) any_path: bool,
 }
 
 /// Where in a blob a finding is: 1-based line, and column in bytes and in UTF-16 code units.

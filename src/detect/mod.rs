@@ -11,6 +11,7 @@ mod compile;
 mod identifier;
 mod jwt;
 mod keywords;
+mod path_scope;
 mod placeholder;
 mod profile;
 mod regex_list;
@@ -23,6 +24,7 @@ use crate::rules::{Rule, RuleKind, RuleSet, ValueCheck};
 use crate::token::entropy::shannon;
 use compile::{Compiled, TextRule};
 use keywords::KeywordFinder;
+use path_scope::PathLimits;
 use regex_automata::Input;
 use runs::RunFinder;
 use std::collections::BTreeMap;
@@ -30,6 +32,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 pub use keywords::common_triples_table;
+pub use path_scope::PathScope;
 pub use profile::PROFILE_VAR;
 pub use rule_test::{RuleFailure, RuleTestReport, test_rules};
 
@@ -61,6 +64,11 @@ pub struct Matcher {
     runs: Vec<(RunFinder, Vec<usize>)>,
     /// Indices of the path rules.
     path_rules: Vec<usize>,
+    /// Pattern rules with neither keywords nor a run: they run on the whole of every blob
+    /// their `only_paths` admits.
+    whole_blob_rules: Vec<usize>,
+    /// Each rule's `only_paths` and `skip_paths`, compiled when the matcher is built.
+    path_limits: Vec<Option<PathLimits>>,
     /// Each rule's regexes, compiled on first use.
     compiled: Vec<OnceLock<Result<Compiled, String>>>,
     /// The path rules' regexes as one set, compiled on first use.
@@ -83,11 +91,15 @@ impl Matcher {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut path_rules = Vec::new();
+        let mut whole_blob_rules = Vec::new();
         let mut run_prefilters: Vec<(&crate::rules::RunPrefilter, Vec<usize>)> = Vec::new();
         for (index, rule) in rules.rules().iter().enumerate() {
             match &rule.kind {
                 RuleKind::Path(_) => path_rules.push(index),
                 RuleKind::Pattern(pattern) => {
+                    if pattern.run.is_none() && rule.keywords.is_empty() {
+                        whole_blob_rules.push(index);
+                    }
                     if let Some(run) = &pattern.run {
                         match run_prefilters.iter_mut().find(|(r, _)| *r == run) {
                             Some((_, woken)) => woken.push(index),
@@ -113,6 +125,7 @@ impl Matcher {
             .map(|(run, woken)| (RunFinder::new(run), woken))
             .collect();
         let compiled = rules.rules().iter().map(|_| OnceLock::new()).collect();
+        let path_limits = rules.rules().iter().map(PathLimits::of).collect();
         let ranks = ranks(&rules);
         let profile = profile::RuleProfile::from_env(rules.rules().len());
         Matcher {
@@ -121,6 +134,8 @@ impl Matcher {
             keyword_rules,
             runs,
             path_rules,
+            whole_blob_rules,
+            path_limits,
             compiled,
             path_set: OnceLock::new(),
             ranks,
@@ -139,6 +154,20 @@ impl Matcher {
     /// checksum, then token rules and pattern rules with a checksum, then pattern rules, then
     /// rules whose id starts with `generic-`; ties go to the longer span, then the earlier rule).
     pub fn scan(&self, bytes: &[u8]) -> Vec<Match> {
+        self.scan_at(bytes, PathScope::Any)
+    }
+
+    /// [`Matcher::scan`] for a blob at `scope`: rules limited to other paths do not run.
+    pub fn scan_at(&self, bytes: &[u8], scope: PathScope<'_>) -> Vec<Match> {
+        let mut found = Vec::new();
+        for &rule in &self.whole_blob_rules {
+            if self.runs_at(rule, scope)
+                && !bytes.is_empty()
+                && let Some(Compiled::Text(text)) = self.compiled(rule)
+            {
+                self.scan_window(rule, text, bytes, 0..bytes.len(), &mut found);
+            }
+        }
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
         if let Some(finder) = &self.keywords {
             let mut keyword_hits = Vec::new();
@@ -158,14 +187,16 @@ impl Matcher {
             }
         }
         if hits.is_empty() {
-            return Vec::new();
+            return resolve_overlaps(found, &self.ranks);
         }
         hits.sort_unstable();
         hits.dedup();
-        let mut found = Vec::new();
         let mut spans = Vec::new();
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
             let rule = group[0].0;
+            if !self.runs_at(rule, scope) {
+                continue;
+            }
             let Some(Compiled::Text(text)) = self.compiled(rule) else {
                 continue;
             };
@@ -192,9 +223,18 @@ impl Matcher {
         resolve_overlaps(found, &self.ranks)
     }
 
+    /// Whether the rule with index `rule` runs on a blob at `scope` (`only_paths`,
+    /// `skip_paths`): for a source that scans a blob once for all its paths (history) and
+    /// places the findings afterwards.
+    pub fn runs_at(&self, rule: usize, scope: PathScope<'_>) -> bool {
+        self.path_limits[rule]
+            .as_ref()
+            .is_none_or(|limits| limits.admit(scope))
+    }
+
     /// Whether any rule looks at content (a token or pattern rule), not only at paths.
     pub fn has_content_rules(&self) -> bool {
-        self.keywords.is_some() || !self.runs.is_empty()
+        self.keywords.is_some() || !self.runs.is_empty() || !self.whole_blob_rules.is_empty()
     }
 
     /// Number of prefilter hits in `bytes` (keyword occurrences and `run:` runs): the
@@ -399,6 +439,7 @@ fn is_valid(
                 && !text.allow_match.is_match(&hay[whole.clone()])
                 && pattern.checks.iter().all(|&check| passes(check, secret))
                 && !placeholder::is_placeholder(secret)
+                && !placeholder::line_marks_example(hay, span)
         }
         RuleKind::Path(_) => false,
     }

@@ -24,6 +24,19 @@ pub(crate) fn is_placeholder(secret: &[u8]) -> bool {
     decode::base64_text(&decoded).is_some_and(|text| is_placeholder_text(&text))
 }
 
+/// True when the line holding `hay[span]` marks itself as documentation: a neighbouring value
+/// spelled with `EXAMPLE` in capitals, as providers write their documentation credentials
+/// (`X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F...&X-Amz-Signature=<hex>`, an access key id
+/// `...EXAMPLE` beside a secret). Looks no further than 1,000 bytes either side of the secret.
+pub(crate) fn line_marks_example(hay: &[u8], span: std::ops::Range<usize>) -> bool {
+    const REACH: usize = 1000;
+    let from = span.start.saturating_sub(REACH);
+    let start = memchr::memrchr(b'\n', &hay[from..span.start]).map_or(from, |i| from + i + 1);
+    let to = (span.end + REACH).min(hay.len());
+    let end = memchr::memchr(b'\n', &hay[span.end..to]).map_or(to, |i| span.end + i);
+    memchr::memmem::find(&hay[start..end], b"EXAMPLE").is_some()
+}
+
 /// The checks on one form of the secret (as written, or decoded).
 fn is_placeholder_text(s: &[u8]) -> bool {
     is_template_reference(s)
@@ -63,6 +76,9 @@ fn is_template_reference(s: &[u8]) -> bool {
     {
         return true;
     }
+    if is_made_of_variables(s) {
+        return true;
+    }
     let wrapped = |open: u8, close: u8| s.len() >= 3 && s[0] == open && s[s.len() - 1] == close;
     if wrapped(b'{', b'}') || wrapped(b'%', b'%') || wrapped(b'<', b'>') {
         return true;
@@ -80,6 +96,33 @@ fn is_template_reference(s: &[u8]) -> bool {
                             .all(|&c| c.is_ascii_alphanumeric() || b"_- ".contains(&c))
                 })
     })
+}
+
+/// Environment variable references (`$NAME`, upper case) joined by separators, as CI files write
+/// keys: `$CI_COMMIT_REF_SLUG:$RUST_VERSION`. What the references leave holds at most two
+/// letters or digits, so a password with a `$` in it (`Xk$ABC9qLm2`) is not one.
+fn is_made_of_variables(s: &[u8]) -> bool {
+    let mut references = 0;
+    let mut left = 0;
+    let mut i = 0;
+    while i < s.len() {
+        let name = if s[i] == b'$' {
+            s[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b'_')
+                .count()
+        } else {
+            0
+        };
+        if name >= 2 {
+            references += 1;
+            i += 1 + name;
+        } else {
+            left += usize::from(s[i].is_ascii_alphanumeric());
+            i += 1;
+        }
+    }
+    references > 0 && left <= 2
 }
 
 /// A format field `{name}` of at least three letters (`{registry_id}`, `{log_streams_page[-1]}`):
@@ -321,6 +364,14 @@ fn has_placeholder_words(s: &[u8]) -> bool {
     if LONG_WORDS.iter().any(|word| normalized.contains(word)) {
         return true;
     }
+    // AWS documentation writes `xmpl` as a part of its example ids
+    // (`7870825a-xmpl-4def-92e7-c359aa8be3bc`); four letters are too short to look for inside
+    // a long random token, so only a whole part counts.
+    if s.split(|b| !b.is_ascii_alphanumeric())
+        .any(|part| part.eq_ignore_ascii_case(b"xmpl"))
+    {
+        return true;
+    }
     let mut words = 0;
     for segment in s
         .split(|b| !b.is_ascii_alphanumeric())
@@ -363,6 +414,8 @@ mod tests {
             "#{ENV_TOKEN}",
             "{api_key}",
             "%APPDATA_KEY%",
+            "$CI_COMMIT_REF_SLUG:$RUST_VERSION",
+            "$HOST-$PORT",
         ] {
             assert!(is_placeholder(s.as_bytes()), "{s}");
         }
@@ -423,6 +476,7 @@ mod tests {
             "AKIAIOSFODNN7EXAMPLE",
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             "not-a-real-secret",
+            "cloudformation/7870825a-xmpl-4def-92e7-c359aa8be3bc",
         ] {
             assert!(is_placeholder(s.as_bytes()), "{s}");
         }
@@ -471,6 +525,28 @@ mod tests {
     }
 
     #[test]
+    fn a_line_naming_an_example_marks_its_values() {
+        let line = b"url?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524&X-Amz-Signature=aeeed9bbccd4\nnext";
+        let at = line.windows(12).position(|w| w == b"aeeed9bbccd4").unwrap();
+        assert!(super::line_marks_example(line, at..at + 12));
+        let other = b"AKIAIOSFODNN7EXAMPLE\nsecret=aeeed9bbccd4\n";
+        let at = other
+            .windows(12)
+            .position(|w| w == b"aeeed9bbccd4")
+            .unwrap();
+        assert!(
+            !super::line_marks_example(other, at..at + 12),
+            "another line"
+        );
+        let lower = b"see the example: secret=aeeed9bbccd4";
+        let at = lower.len() - 12;
+        assert!(
+            !super::line_marks_example(lower, at..at + 12),
+            "prose is not a marker"
+        );
+    }
+
+    #[test]
     fn random_secrets_are_not_placeholders() {
         for s in [
             "sk_test_51HqLyjWDarjtT1zdp7dcXLp4eKqPdTQnqvRh5hZ7cB2nTdw",
@@ -490,6 +566,8 @@ mod tests {
             "aaaab7Kq9Zt2Lm4Np6Rs8Tv0Wx",
             "test_9fKq2Lm8Np3Rs7Tv1Wx5Yz",
             "$ecr3t-P4ss/w0rd",
+            "Xk$ABC9qLm2-vT7",
+            "x-plPHE3VQuUiQNnDb1comhIrXMPL3b6fOHKjC4XRcTjJxh0rrSilxBs5uH",
         ] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
         }

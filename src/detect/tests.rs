@@ -330,6 +330,13 @@ fn the_builtin_rules_woken_most_often_run_on_their_keyword_lines_only() {
         "generic-dockerfile-secret",
         "generic-xml-secret",
         "generic-url-credentials",
+        "generic-url-token",
+        "generic-url-query-secret",
+        "generic-webhook-url",
+        "generic-auth-header-scheme",
+        "generic-api-key-header",
+        "generic-command-line-password",
+        "generic-secret-call",
         "database-url-password",
         "tokhyg-key",
         "github-pat-classic",
@@ -418,4 +425,63 @@ rules:
     assert_eq!(found(&m, below.as_bytes()), [pair("hubspot-key", key)]);
     let too_far = format!("hubspot:\n  a: 1\n  b: 2\n  api_key: {key}\n");
     assert!(found(&m, too_far.as_bytes()).is_empty());
+}
+
+/// A rule for `.env` files only (no keywords: the whole file), and a keyword rule skipped in
+/// type stubs.
+const PATH_SCOPED: &str = r#"
+rules:
+  - id: env-value
+    title: Any value of an env file
+    only_paths: '(^|/)\.env$'
+    pattern: '(?m)^[A-Z_]+=([0-9A-Za-z]{16,})$'
+  - id: stubbed-secret
+    title: A secret outside stubs
+    keywords: [secret]
+    pattern: 'secret = "([0-9A-Za-z]{16,})"'
+    skip_paths: '\.pyi$'
+"#;
+
+#[test]
+fn path_scoped_rules_run_where_their_paths_say() {
+    let m = Matcher::new(RuleSet::from_yaml(PATH_SCOPED, "t.yaml").unwrap());
+    let ids = |text: &str, scope: PathScope<'_>| -> Vec<String> {
+        m.scan_at(text.as_bytes(), scope)
+            .iter()
+            .map(|hit| m.rules().rules()[hit.rule].id.clone())
+            .collect()
+    };
+    let env = "CRM_LINK=Kq8vZ3pL1xR7mN2bT9wY\n";
+    assert_eq!(ids(env, PathScope::Path("web/.env")), ["env-value"]);
+    assert!(ids(env, PathScope::Path("web/env.txt")).is_empty());
+    assert!(
+        ids(env, PathScope::Unknown).is_empty(),
+        "no path: not an env file"
+    );
+    assert_eq!(
+        ids(env, PathScope::Any),
+        ["env-value"],
+        "a rule's own examples"
+    );
+    let code = "secret = \"Kq8vZ3pL1xR7mN2bT9wY\"\n";
+    assert_eq!(
+        ids(code, PathScope::Path("app/client.py")),
+        ["stubbed-secret"]
+    );
+    assert_eq!(ids(code, PathScope::Unknown), ["stubbed-secret"]);
+    assert!(ids(code, PathScope::Path("stubs/client.pyi")).is_empty());
+    assert!(m.runs_at(1, PathScope::Path("a.py")) && !m.runs_at(1, PathScope::Path("a.pyi")));
+}
+
+#[test]
+fn path_fields_are_checked_when_rules_are_read() {
+    let bad = "rules:\n  - {id: a, title: A, keywords: [abc], pattern: 'abc', skip_paths: '(['}\n";
+    let error = RuleSet::from_yaml(bad, "t.yaml").unwrap_err();
+    assert!(
+        format!("{error:#}").contains("`skip_paths` is not a valid regex"),
+        "{error:#}"
+    );
+    let no_keywords = "rules:\n  - {id: a, title: A, pattern: 'abc'}\n";
+    let error = RuleSet::from_yaml(no_keywords, "t.yaml").unwrap_err();
+    assert!(format!("{error:#}").contains("only_paths"), "{error:#}");
 }

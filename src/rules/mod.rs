@@ -111,6 +111,18 @@ pub enum RuleKind {
     Path(PathRule),
 }
 
+/// The paths a pattern rule runs on (`only_paths`, `skip_paths`: regexes on the blob's
+/// `/`-separated path).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PathFilter {
+    /// The rule runs only on blobs whose path matches (`.env` files), never on a blob with no
+    /// path (standard input). With no keywords and no `run`, the rule runs on the whole of each
+    /// such blob.
+    pub only: Option<String>,
+    /// The rule does not run on blobs whose path matches (API reference examples, type stubs).
+    pub skip: Option<String>,
+}
+
 /// The regex part of a pattern rule and its validators.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PatternRule {
@@ -135,6 +147,8 @@ pub struct PatternRule {
     /// A match on a line longer than this many bytes is not reported (minified bundles and
     /// source maps, where names and values are code, not configuration); `None`: no limit.
     pub max_line_length: Option<usize>,
+    /// `only_paths` and `skip_paths`, when the rule has either (boxed: most rules have none).
+    pub paths: Option<Box<PathFilter>>,
     /// A regex that every match of `pattern` contains (a context rule's value): a window
     /// without a match of it runs no `pattern`. A cheap prefilter, set by the schema for
     /// context rules; `None` for the others.

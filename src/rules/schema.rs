@@ -2,7 +2,9 @@
 //! names the file and the rule, and says what the schema expects.
 
 use super::context::{MAX_NEAR_LINES, context_pattern, value_pattern};
-use super::{Pairs, PathRule, PatternRule, Rule, RuleKind, RunPrefilter, Severity, ValueCheck};
+use super::{
+    Pairs, PathFilter, PathRule, PatternRule, Rule, RuleKind, RunPrefilter, Severity, ValueCheck,
+};
 use crate::token::alphabet::Alphabet;
 use crate::token::checksum::Checksum;
 use crate::token::format::TokenFormat;
@@ -46,6 +48,8 @@ pub(crate) struct RawRule {
     allow_match: Option<Vec<String>>,
     checks: Option<Vec<String>>,
     max_line_length: Option<usize>,
+    only_paths: Option<String>,
+    skip_paths: Option<String>,
     run: Option<RawRun>,
     path: Option<String>,
     #[serde(default)]
@@ -267,8 +271,8 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
             .map(|run| run_prefilter(run, checksum))
             .transpose()?;
         match (keywords.is_empty(), run.is_some()) {
-            (true, false) => bail!(
-                "a pattern rule needs `keywords`: lower-case literals its regex is run near (or, with no literal to look for, a `run`)"
+            (true, false) if raw.only_paths.is_none() => bail!(
+                "a pattern rule needs `keywords`: lower-case literals its regex is run near (or, with no literal to look for, a `run`, or `only_paths` to run on the whole of those files)"
             ),
             (false, true) => bail!("a pattern rule takes `keywords` or `run`, not both"),
             _ => {}
@@ -287,6 +291,7 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
             .iter()
             .map(|name| value_check(name))
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let paths = path_filter(raw.only_paths, raw.skip_paths)?;
         let rule = PatternRule {
             pattern,
             secret_group: raw.secret_group,
@@ -297,6 +302,7 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
             allow_match: raw.allow_match.unwrap_or_default(),
             checks,
             max_line_length: raw.max_line_length,
+            paths,
             required,
         };
         (RuleKind::Pattern(rule), keywords)
@@ -335,6 +341,33 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
         negative_examples: raw.negative_examples,
         origin: origin.to_string(),
     })
+}
+
+/// The `only_paths` and `skip_paths` of a pattern rule, each a regex that compiles; `None`
+/// when it has neither.
+fn path_filter(
+    only: Option<String>,
+    skip: Option<String>,
+) -> anyhow::Result<Option<Box<PathFilter>>> {
+    if only.is_none() && skip.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Box::new(PathFilter {
+        only: only
+            .map(|re| valid_path_regex(re, "only_paths"))
+            .transpose()?,
+        skip: skip
+            .map(|re| valid_path_regex(re, "skip_paths"))
+            .transpose()?,
+    })))
+}
+
+/// A path regex (`only_paths`, `skip_paths`) that compiles, or an error naming the field.
+fn valid_path_regex(source: String, field: &str) -> anyhow::Result<String> {
+    match regex::Regex::new(&source) {
+        Ok(_) => Ok(source),
+        Err(error) => bail!("`{field}` is not a valid regex: {error}"),
+    }
 }
 
 fn validated_keywords(list: &[String]) -> anyhow::Result<Vec<String>> {
@@ -395,6 +428,8 @@ fn present_pattern_fields(raw: &RawRule) -> Vec<&'static str> {
         ("allow_match", raw.allow_match.is_some()),
         ("checks", raw.checks.is_some()),
         ("max_line_length", raw.max_line_length.is_some()),
+        ("only_paths", raw.only_paths.is_some()),
+        ("skip_paths", raw.skip_paths.is_some()),
     ]
     .into_iter()
     .filter(|(_, set)| *set)

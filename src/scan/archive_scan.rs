@@ -3,7 +3,7 @@
 //! opened in turn), reported under `archive!member`.
 
 use super::archive::{self, Budget, Guarded, Kind, Limited, Nesting, Stop};
-use super::{BlobScan, Place, Scanner};
+use super::{BlobScan, Place, Scanner, Top};
 use crate::source::{Content, Origin};
 use std::cell::{Cell, RefCell};
 use std::io::{Cursor, Read};
@@ -23,12 +23,12 @@ impl Scanner {
         kind: Kind,
         nesting: Nesting,
         budget: &Budget,
-        top: &str,
+        top: Top<'_>,
     ) -> BlobScan {
         let mut out = BlobScan::default();
         let here = origin
             .path
-            .strip_prefix(top)
+            .strip_prefix(top.path)
             .unwrap_or_default()
             .to_string();
         let inner = archive::inside(kind, nesting);
@@ -72,7 +72,7 @@ impl Scanner {
         reader: Box<dyn Read + '_>,
         nesting: Nesting,
         budget: &Budget,
-        top: &str,
+        top: Top<'_>,
         here: &str,
         out: &mut BlobScan,
     ) {
@@ -125,7 +125,7 @@ impl Scanner {
         bytes: &[u8],
         nesting: Nesting,
         budget: &Budget,
-        top: &str,
+        top: Top<'_>,
         here: &str,
         out: &mut BlobScan,
     ) {
@@ -184,7 +184,7 @@ impl Scanner {
         name: Option<&str>,
         nesting: Nesting,
         budget: &Budget,
-        top: &str,
+        top: Top<'_>,
         out: &mut BlobScan,
     ) {
         let member_origin = match name {
@@ -227,7 +227,7 @@ impl Scanner {
         );
         let here = member_origin
             .path
-            .strip_prefix(top)
+            .strip_prefix(top.path)
             .unwrap_or_default()
             .to_string();
         match scanned {

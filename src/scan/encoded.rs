@@ -14,8 +14,8 @@
 //! first check. Cost is bounded by a budget of decoded bytes per window.
 
 use super::window::{DecodedSecret, Span};
-use crate::detect::Matcher;
 use crate::detect::runs::RunFinder;
+use crate::detect::{Matcher, PathScope};
 use crate::rules::RunPrefilter;
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -431,7 +431,9 @@ fn search(
         chain.push(run.encoding.name());
         let place = outer.unwrap_or(&run.range);
         let mut matched = Vec::new();
-        for m in matcher.scan(&line) {
+        // Decoded text is no file of its own: rules limited to some paths (every value of a
+        // `.env` file) do not run on it.
+        for m in matcher.scan_at(&line, PathScope::Unknown) {
             if m.start < inner.start || m.end > inner.end {
                 continue; // outside the decoded text, or not only in it: the plain scan's
             }

@@ -53,19 +53,22 @@ pub fn scan_history_with(
         commit: None,
     };
     let scan = history::scan_with(dir, options, tuning, |content: Content<'_>| {
-        scanner.content_findings(&nowhere, content).map(|scan| {
-            let capped = scan.capped.into_iter().map(BlobHit::Capped);
-            let archive = scan
-                .warnings
-                .into_iter()
-                .map(|(member, what)| BlobHit::Archive(member, what));
-            scan.findings
-                .into_iter()
-                .map(BlobHit::Found)
-                .chain(capped)
-                .chain(archive)
-                .collect()
-        })
+        // Every rule runs; those limited to some paths are filtered where the blob is placed.
+        scanner
+            .content_findings_any_path(&nowhere, content)
+            .map(|scan| {
+                let capped = scan.capped.into_iter().map(BlobHit::Capped);
+                let archive = scan
+                    .warnings
+                    .into_iter()
+                    .map(|(member, what)| BlobHit::Archive(member, what));
+                scan.findings
+                    .into_iter()
+                    .map(BlobHit::Found)
+                    .chain(capped)
+                    .chain(archive)
+                    .collect()
+            })
     })?;
     let repo = history::open_repository(dir)?;
     let mut commits = CommitCache::new(&repo);
@@ -103,6 +106,9 @@ pub fn scan_history_with(
                 continue;
             }
             for finding in hits.iter().filter_map(BlobHit::found) {
+                if !scanner.rule_fits_path(&finding.rule_id, &origin.path) {
+                    continue;
+                }
                 let mut finding = finding.clone();
                 // Content findings were made with an empty path; an archive member's carry
                 // `!member` after it.

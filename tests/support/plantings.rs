@@ -449,6 +449,7 @@ pub fn plant_context_secrets(corpus: &mut PlantedCorpus, scratch: &std::path::Pa
     plant_keys(corpus, scratch);
     plant_tokens_in_code(corpus);
     plant_other_stacks(corpus);
+    plant_generic_forms(corpus);
     plant_ignored_file(corpus, &generate::password(24));
 }
 
@@ -1011,4 +1012,121 @@ fn plant_ignored_file(c: &mut PlantedCorpus, password: &str) {
         &format!("SESSION_SECRET={}", generate::random("base64url", 43)),
         "secret in a git-ignored .env",
     );
+}
+
+/// The generic layer's forms (issue 12): a `.env` value whatever its name, a bare `_KEY`, typed
+/// declarations, calls, a Kubernetes env list, command lines, headers and URLs, each with a near
+/// miss of the same shape.
+fn plant_generic_forms(c: &mut PlantedCorpus) {
+    let env = "admin-console/.env.staging";
+    if c.is_new(env) {
+        c.context(
+            env,
+            "VITE_API_URL=https://admin-api.harbor-logistics.example",
+        );
+    }
+    let crm = generate::random("base62", 32);
+    c.plant(
+        env,
+        &format!("CRM_SYNC={crm}"),
+        &s(&crm),
+        ".env value with no secret word in its name",
+    );
+    c.near_miss(
+        env,
+        "VITE_BUILD_TARGET=es2022-modules",
+        "words, not a secret",
+    );
+    c.near_miss(
+        env,
+        "VITE_GOOGLE_CLIENT_ID=918273645012-k3v9q2lm8np3rs7tv1wx5yz0ab4cd6ef.apps.googleusercontent.com",
+        "an id by its name",
+    );
+
+    let ts = "admin-console/src/partners.ts";
+    if c.is_new(ts) {
+        c.context(
+            ts,
+            "// Partner integrations\nimport { Partner } from './types';",
+        );
+    }
+    let partner = generate::random("base62", 40);
+    c.plant(
+        ts,
+        &format!("export const PARTNER_KEY: string = \"{partner}\";"),
+        &s(&partner),
+        "typed constant with a bare _KEY name",
+    );
+    c.near_miss(
+        ts,
+        "export const SORT_KEY: string = \"createdAtDescendingOrder\";",
+        "a sort key",
+    );
+    c.near_miss(
+        ts,
+        "export const publicKey = \"BDOU99h67HcA6JeFXHbSNMu7e2yNNu3RzoMj8TMq4Lp2\";",
+        "a public key",
+    );
+
+    let k8s = "platform-infra/k8s/fulfilment-worker.yaml";
+    if c.is_new(k8s) {
+        c.context(
+            k8s,
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: fulfilment-worker",
+        );
+    }
+    let carrier = generate::random("base62", 36);
+    c.plant(
+        k8s,
+        &format!("          env:\n            - name: CARRIER_API_KEY\n              value: \"{carrier}\""),
+        &s(&carrier),
+        "Kubernetes env entry, name and value on two lines",
+    );
+    c.near_miss(
+        k8s,
+        "            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef: {name: worker-db, key: password}",
+        "a secret reference",
+    );
+
+    let sh = "platform-infra/scripts/publish-images.sh";
+    if c.is_new(sh) {
+        c.context(sh, "#!/usr/bin/env bash\nset -euo pipefail");
+    }
+    let registry = generate::random("base62", 32);
+    c.plant(
+        sh,
+        &format!("docker login -u harbor-ci -p {registry} registry.harbor-logistics.example"),
+        &s(&registry),
+        "docker login -p on a command line",
+    );
+    let basic = generate::password(20);
+    c.plant(
+        sh,
+        &format!(
+            "curl -fsS -u deploy:{basic} https://artifacts.harbor-logistics.example/api/v1/promote"
+        ),
+        &s(&basic),
+        "curl -u user:password",
+    );
+    c.near_miss(
+        sh,
+        "echo \"$REGISTRY_PASSWORD\" | docker login -u harbor-ci --password-stdin registry.harbor-logistics.example",
+        "password from stdin",
+    );
+
+    let http = "harbor-shop/test/requests/partners.http";
+    if c.is_new(http) {
+        c.context(
+            http,
+            "### Partner catalogue\nGET https://api.harbor-logistics.example/v1/partners",
+        );
+    }
+    let api = generate::random("base62", 40);
+    c.plant(
+        http,
+        &format!("X-API-Key: {api}"),
+        &s(&api),
+        "X-API-Key header in an HTTP file",
+    );
+    c.near_miss(http, "X-API-Key: {{partnerApiKey}}", "template variable");
 }
