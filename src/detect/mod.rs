@@ -89,6 +89,8 @@ impl Matcher {
     /// file read into memory can reach.
     pub fn new(rules: RuleSet) -> Self {
         let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_ids: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut path_rules = Vec::new();
         let mut whole_blob_rules = Vec::new();
@@ -110,9 +112,10 @@ impl Matcher {
                 RuleKind::Token(_) => {}
             }
             for keyword in &rule.keywords {
-                match keywords.iter().position(|k| k == keyword) {
-                    Some(id) => keyword_rules[id].push(index),
+                match keyword_ids.get(keyword.as_str()) {
+                    Some(&id) => keyword_rules[id].push(index),
                     None => {
+                        keyword_ids.insert(keyword, keywords.len());
                         keywords.push(keyword.clone());
                         keyword_rules.push(vec![index]);
                     }
