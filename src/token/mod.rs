@@ -9,6 +9,7 @@ pub mod encode;
 pub mod entropy;
 pub mod format;
 pub mod id;
+pub mod key_id;
 pub mod key_shape;
 pub mod sample;
 pub mod spec;
