@@ -14,6 +14,7 @@
 mod wide;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rayon::prelude::*;
 use wide::WideLookup;
 
 /// One keyword occurrence: keyword index, start and end in the haystack.
@@ -157,8 +158,9 @@ impl Entry {
 impl TripleFilter {
     fn new(keywords: &[String]) -> TripleFilter {
         let common = CommonTriples::load();
+        // Each multiplier is costed on its own: in parallel, as start-up waits for this.
         let (multiplier, offsets) = MULTIPLIERS
-            .iter()
+            .par_iter()
             .map(|&multiplier| {
                 let (cost, offsets) = choose_triples(keywords, &common, multiplier);
                 (cost, multiplier, offsets)

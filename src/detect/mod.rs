@@ -128,7 +128,7 @@ impl Matcher {
             .map(|(run, woken)| (RunFinder::new(run), woken))
             .collect();
         let compiled = rules.rules().iter().map(|_| OnceLock::new()).collect();
-        let path_limits = rules.rules().iter().map(PathLimits::of).collect();
+        let path_limits = PathLimits::of_all(rules.rules());
         let ranks = ranks(&rules);
         let profile = profile::RuleProfile::from_env(rules.rules().len());
         Matcher {
@@ -565,8 +565,9 @@ pub fn check_rules(rules: &RuleSet) -> anyhow::Result<()> {
     }
 }
 
-/// Compiles one rule: its regex, `allow` regexes and secret group must be valid.
+/// Compiles one rule: its regex, `allow` regexes, path regexes and secret group must be valid.
 pub fn check_rule(rule: &Rule) -> Result<(), String> {
+    PathLimits::check(rule)?;
     compile::compile(rule).map(|_| ())
 }
 

@@ -115,7 +115,7 @@ pub(crate) fn parse_rules_document(
         .with_context(|| {
         format!("{origin}: not a valid rules file (expected a top-level `rules:` list; see rules/README.md)")
     })?;
-    rules_of_document(document, origin, default_category)
+    rules_of_document(document, origin, default_category, RegexSyntax::Check)
 }
 
 /// Parses a built-in rules file as build.rs converted it to JSON (the same document as its
@@ -127,7 +127,12 @@ pub(crate) fn parse_builtin_json(
 ) -> anyhow::Result<Vec<Rule>> {
     let document: RulesDocument = serde_json::from_str(json)
         .with_context(|| format!("{origin}: not a valid rules file (as converted to JSON)"))?;
-    rules_of_document(document, origin, default_category)
+    rules_of_document(
+        document,
+        origin,
+        default_category,
+        RegexSyntax::CheckedByTests,
+    )
 }
 
 /// The validated rules of a parsed document, with its default category and severity applied.
@@ -135,6 +140,7 @@ fn rules_of_document(
     document: RulesDocument,
     origin: &str,
     default_category: &str,
+    syntax_check: RegexSyntax,
 ) -> anyhow::Result<Vec<Rule>> {
     let category = document.category.as_deref().unwrap_or(default_category);
     if !is_kebab_case(category) {
@@ -148,7 +154,18 @@ fn rules_of_document(
             rule.severity = Some(severity.clone());
         }
     }
-    validate_all(rules, origin, category)
+    validate_rules(rules, origin, category, syntax_check)
+}
+
+/// Whether validation checks the regexes that are only compiled later: the `value:` of context
+/// rules and `only_paths`/`skip_paths`. Checking them was a third of a small scan's start-up; every built-in rule is compiled by `tests/builtin_rules.rs`
+/// (`detect::test_rules`) instead, user rules by [`crate::detect::check_rules`] as well as here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RegexSyntax {
+    /// Parse it, for an error that names the field.
+    Check,
+    /// Trust it: the rules are built in and a test compiles every one.
+    CheckedByTests,
 }
 
 /// Validates rules already deserialized (the `rules:` list of `.tokhyg.yaml`); rules that name
@@ -158,6 +175,15 @@ pub(crate) fn validate_all(
     origin: &str,
     default_category: &str,
 ) -> anyhow::Result<Vec<Rule>> {
+    validate_rules(raw, origin, default_category, RegexSyntax::Check)
+}
+
+fn validate_rules(
+    raw: Vec<RawRule>,
+    origin: &str,
+    default_category: &str,
+    syntax_check: RegexSyntax,
+) -> anyhow::Result<Vec<Rule>> {
     raw.into_iter()
         .enumerate()
         .map(|(index, raw)| {
@@ -166,7 +192,8 @@ pub(crate) fn validate_all(
             } else {
                 format!("rule `{}`", raw.id)
             };
-            validate(raw, origin, default_category).with_context(|| format!("{origin}: {label}"))
+            validate(raw, origin, default_category, syntax_check)
+                .with_context(|| format!("{origin}: {label}"))
         })
         .collect()
 }
@@ -182,7 +209,12 @@ pub(crate) fn is_kebab_case(id: &str) -> bool {
         })
 }
 
-fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Result<Rule> {
+fn validate(
+    raw: RawRule,
+    origin: &str,
+    default_category: &str,
+    syntax_check: RegexSyntax,
+) -> anyhow::Result<Rule> {
     if !is_kebab_case(&raw.id) {
         bail!(
             "id `{}` must be kebab-case: lower-case letters and digits separated by single `-`",
@@ -241,7 +273,7 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
     let mut raw = raw;
     let mut required = None;
     if let Some(value) = raw.value.take() {
-        raw.pattern = Some(context_rule_pattern(&raw, &keywords, &value)?);
+        raw.pattern = Some(context_rule_pattern(&raw, &keywords, &value, syntax_check)?);
         required = Some(value_pattern(&value));
     } else if raw.near_lines.is_some() {
         bail!("`near_lines` belongs to context rules: give the secret's shape as `value`");
@@ -291,7 +323,7 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
             .iter()
             .map(|name| value_check(name))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let paths = path_filter(raw.only_paths, raw.skip_paths)?;
+        let paths = path_filter(raw.only_paths, raw.skip_paths, syntax_check)?;
         let rule = PatternRule {
             pattern,
             secret_group: raw.secret_group,
@@ -348,22 +380,30 @@ fn validate(raw: RawRule, origin: &str, default_category: &str) -> anyhow::Resul
 fn path_filter(
     only: Option<String>,
     skip: Option<String>,
+    syntax_check: RegexSyntax,
 ) -> anyhow::Result<Option<Box<PathFilter>>> {
     if only.is_none() && skip.is_none() {
         return Ok(None);
     }
     Ok(Some(Box::new(PathFilter {
         only: only
-            .map(|re| valid_path_regex(re, "only_paths"))
+            .map(|re| valid_path_regex(re, "only_paths", syntax_check))
             .transpose()?,
         skip: skip
-            .map(|re| valid_path_regex(re, "skip_paths"))
+            .map(|re| valid_path_regex(re, "skip_paths", syntax_check))
             .transpose()?,
     })))
 }
 
 /// A path regex (`only_paths`, `skip_paths`) that compiles, or an error naming the field.
-fn valid_path_regex(source: String, field: &str) -> anyhow::Result<String> {
+fn valid_path_regex(
+    source: String,
+    field: &str,
+    syntax_check: RegexSyntax,
+) -> anyhow::Result<String> {
+    if syntax_check == RegexSyntax::CheckedByTests {
+        return Ok(source);
+    }
     match regex::Regex::new(&source) {
         Ok(_) => Ok(source),
         Err(error) => bail!("`{field}` is not a valid regex: {error}"),
@@ -399,7 +439,12 @@ pub fn is_selective_keyword(keyword: &str) -> bool {
 }
 
 /// The regex of a context rule (`value:` with the provider's names as `keywords`).
-fn context_rule_pattern(raw: &RawRule, keywords: &[String], value: &str) -> anyhow::Result<String> {
+fn context_rule_pattern(
+    raw: &RawRule,
+    keywords: &[String],
+    value: &str,
+    syntax_check: RegexSyntax,
+) -> anyhow::Result<String> {
     if keywords.is_empty() {
         bail!(
             "a context rule (`value`) needs `keywords`: the provider's names, one of which must name the value"
@@ -412,9 +457,11 @@ fn context_rule_pattern(raw: &RawRule, keywords: &[String], value: &str) -> anyh
     if near_lines > MAX_NEAR_LINES {
         bail!("`near_lines` is at most {MAX_NEAR_LINES}, not {near_lines}");
     }
-    regex_syntax::Parser::new()
-        .parse(value)
-        .map_err(|e| anyhow::anyhow!("invalid `value` regex: {e}"))?;
+    if syntax_check == RegexSyntax::Check {
+        regex_syntax::Parser::new()
+            .parse(value)
+            .map_err(|e| anyhow::anyhow!("invalid `value` regex: {e}"))?;
+    }
     Ok(context_pattern(keywords, value, near_lines))
 }
 
