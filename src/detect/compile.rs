@@ -6,6 +6,7 @@ use super::regex_list::{AnyRegex, compile_list};
 use super::shape;
 use crate::rules::{Rule, RuleKind};
 use regex_automata::meta;
+use regex_automata::nfa::thompson::WhichCaptures;
 use regex_syntax::hir::Hir;
 use std::sync::Arc;
 
@@ -160,8 +161,15 @@ fn build_list(sources: &[String], field: &str) -> Result<Arc<AnyRegex>, String> 
         field,
         |source| parse(source, false).map_err(|e| e.to_string()),
         |hirs| {
+            // Only ever asked `is_match` on a short secret or match: no captures, no prefilter
+            // (extracting literals from a long alternation was most of its compile time).
             meta::Builder::new()
-                .configure(meta::Config::new().utf8_empty(false))
+                .configure(
+                    meta::Config::new()
+                        .utf8_empty(false)
+                        .which_captures(WhichCaptures::None)
+                        .auto_prefilter(false),
+                )
                 .build_many_from_hir(hirs)
                 .map_err(|e| format!("regex too large or invalid: {e}"))
         },

@@ -194,6 +194,7 @@ impl Matcher {
         }
         hits.sort_unstable();
         hits.dedup();
+        self.compile_woken(&hits, scope);
         let mut spans = Vec::new();
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
             let rule = group[0].0;
@@ -298,6 +299,24 @@ impl Matcher {
     /// git diffs the index.
     pub fn compile_path_rules(&self) {
         self.path_set();
+    }
+
+    /// Compiles, in parallel, the rules that `hits` wake and that have not run yet. The first
+    /// blobs of a scan wake several costly rules at once (the generic layer's, on any line with
+    /// `token` or `key`): compiled one after another they were most of a small staged scan.
+    fn compile_woken(&self, hits: &[(usize, usize, usize)], scope: PathScope<'_>) {
+        use rayon::prelude::*;
+        let mut uncompiled: Vec<usize> = hits
+            .iter()
+            .map(|&(rule, _, _)| rule)
+            .filter(|&rule| self.compiled[rule].get().is_none() && self.runs_at(rule, scope))
+            .collect();
+        uncompiled.dedup();
+        if uncompiled.len() > 1 {
+            uncompiled.par_iter().for_each(|&rule| {
+                self.compiled(rule);
+            });
+        }
     }
 
     /// The rule's compiled form, compiled now if this is its first use. A rule that does not
