@@ -258,6 +258,8 @@ fn crafted_edge_case_tokens_read_back_exactly() {
             add_to_gitignore: false,
             show: false,
             strength: "crafted",
+            bits: 256.0,
+            stamp: true,
         },
         &mut || queue.next().expect("one token per name"),
     )
@@ -318,6 +320,12 @@ fn existing_keys_of_a_realistic_file_survive_add_force_and_rotate() {
         &["--rotate", "--symbols"],
     ));
 
+    // Each written key has its rotation stamp, a comment line that all three parsers skip.
+    let text = fs::read_to_string(&path).unwrap();
+    for name in ["NEW_SYMBOLS", "NEW_PLAIN", "SESSION_SECRET", "API_TOKEN"] {
+        let stamp = format!("# tokhyg: {name} generated ");
+        assert_eq!(text.matches(&stamp).count(), 1, "{name}: {text}");
+    }
     let after = read_all(&path);
     let mut expected = before.clone();
     expected.extend(shown);

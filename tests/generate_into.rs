@@ -73,11 +73,18 @@ impl Dir {
             .success()
     }
 
-    /// Runs `tokhyg generate --into <args>` in this directory.
+    /// Runs `tokhyg generate --no-stamp --into <args>` in this directory: the byte-exact tests
+    /// of the writer leave the rotation stamp out (its own tests are below).
     fn generate(&self, args: &[&str]) -> Run {
+        self.generate_with(&["--no-stamp"], args)
+    }
+
+    /// Runs `tokhyg generate <options> --into <args>` in this directory.
+    fn generate_with(&self, options: &[&str], args: &[&str]) -> Run {
         let output = Command::cargo_bin("tokhyg")
             .expect("binary")
             .arg("generate")
+            .args(options)
             .arg("--into")
             .args(args)
             .current_dir(self.path())
@@ -263,7 +270,8 @@ fn nested_directories_are_checked_against_the_repository_root() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    assert!(dir.read("secrets/prod/.env").starts_with(b"DB_PASSWORD="));
+    let written = String::from_utf8(dir.read("secrets/prod/.env")).unwrap();
+    assert!(written.contains("\nDB_PASSWORD="), "{written}");
     // Not ignored: the fix names the path from the root.
     let run = dir.generate(&["app/config/.env", "A"]).refused();
     assert!(
@@ -794,4 +802,84 @@ fn a_hard_linked_env_is_rewritten_in_place_so_every_name_sees_it() {
     assert_eq!(dir.read(".env"), dir.read("shared.env"));
     assert_eq!(fs::metadata(dir.join(".env")).unwrap().ino(), inode);
     assert_eq!(fs::metadata(dir.join(".env")).unwrap().nlink(), 2);
+}
+
+/// The stamp line above `name` in `text`, if any.
+fn stamp_above<'t>(text: &'t str, name: &str) -> Option<&'t str> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|line| line.starts_with(&format!("{name}=")))?;
+    lines[..at]
+        .last()
+        .copied()
+        .filter(|line| line.starts_with("# tokhyg: "))
+}
+
+#[test]
+fn a_written_key_gets_a_rotation_stamp_with_its_date_strength_and_id() {
+    let dir = Dir::repo();
+    dir.write(".gitignore", b".env\n");
+    dir.write(".env", b"# settings\nPORT=8080\n");
+    let run = dir.generate_with(&[], &[".env", "API_KEY", "--show"]).ok();
+    let token = run.token();
+    let id = tokhyg::token::key_id::key_id_unchecked(&token);
+    let today = tokhyg::dotenv::stamp::Date::today();
+    let text = String::from_utf8(dir.read(".env")).unwrap();
+    assert_eq!(
+        stamp_above(&text, "API_KEY"),
+        Some(format!("# tokhyg: API_KEY generated {today}, 256 bits, id {id}").as_str()),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("# settings\nPORT=8080\n# tokhyg: API_KEY"),
+        "{text}"
+    );
+    assert!(
+        run.stderr.contains(&format!("key id of API_KEY: {id}")),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(&token), "the secret leaked to stderr");
+}
+
+#[test]
+fn a_rewrite_updates_the_stamp_in_place_and_no_stamp_writes_none() {
+    let dir = Dir::repo();
+    dir.write(".gitignore", b".env\n");
+    dir.write(
+        ".env",
+        b"# tokhyg: API_KEY generated 2020-01-02, 128 bits, id 00000000\nAPI_KEY=old\nB=2\n",
+    );
+    let token = dir
+        .generate_with(&[], &[".env", "API_KEY", "--rotate", "--show"])
+        .ok()
+        .token();
+    let text = String::from_utf8(dir.read(".env")).unwrap();
+    assert_eq!(text.matches("# tokhyg: API_KEY").count(), 1, "{text}");
+    let stamp = stamp_above(&text, "API_KEY").expect("stamp kept above the variable");
+    assert!(!stamp.contains("2020-01-02"), "{stamp}");
+    let id = tokhyg::token::key_id::key_id_unchecked(&token);
+    assert!(stamp.ends_with(&format!("id {id}")), "{stamp}");
+    assert!(
+        text.contains("API_KEY_PREVIOUS=old\n") && text.ends_with("B=2\n"),
+        "{text}"
+    );
+
+    dir.generate(&[".env", "OTHER"]).ok();
+    let text = String::from_utf8(dir.read(".env")).unwrap();
+    assert_eq!(stamp_above(&text, "OTHER"), None, "{text}");
+}
+
+#[test]
+fn a_weak_key_gets_a_stamp_without_an_id_and_the_tool_says_why() {
+    let dir = Dir::repo();
+    dir.write(".gitignore", b".env\n");
+    let run = dir
+        .generate_with(&[], &[".env", "PIN", "--digits", "--length", "6"])
+        .ok();
+    let text = String::from_utf8(dir.read(".env")).unwrap();
+    let stamp = stamp_above(&text, "PIN").expect("stamped");
+    assert!(stamp.ends_with(", 19 bits"), "{stamp}");
+    assert!(run.stderr.contains("PIN: no key id"), "{}", run.stderr);
 }

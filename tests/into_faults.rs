@@ -65,7 +65,14 @@ fn write_time(dir: &Path) -> Duration {
     let start = Instant::now();
     let status = tokhyg()
         .current_dir(dir)
-        .args(["generate", "--into", ".env", "--force", "API_KEY"])
+        .args([
+            "generate",
+            "--no-stamp",
+            "--into",
+            ".env",
+            "--force",
+            "API_KEY",
+        ])
         .status()
         .expect("runs");
     assert!(status.success());
@@ -80,7 +87,14 @@ fn kill_at_random_points(signal: libc::c_int, seed: u64) {
         let before = fs::read_to_string(dir.path().join(".env")).expect("read");
         let mut child = tokhyg()
             .current_dir(dir.path())
-            .args(["generate", "--into", ".env", "--force", "API_KEY"])
+            .args([
+                "generate",
+                "--no-stamp",
+                "--into",
+                ".env",
+                "--force",
+                "API_KEY",
+            ])
             .spawn()
             .expect("spawns");
         std::thread::sleep(budget.mul_f64(rng.random::<f64>()));
@@ -139,7 +153,14 @@ fn a_temporary_file_left_by_an_older_tokhyg_is_removed_with_a_word() {
     fs::write(&stale, "API_KEY=leaked\n").expect("write");
     let output = Command::new(env!("CARGO_BIN_EXE_tokhyg"))
         .current_dir(dir.path())
-        .args(["generate", "--into", ".env", "--force", "API_KEY"])
+        .args([
+            "generate",
+            "--no-stamp",
+            "--into",
+            ".env",
+            "--force",
+            "API_KEY",
+        ])
         .output()
         .expect("runs");
     assert!(output.status.success());
@@ -207,7 +228,14 @@ fn a_held_lock_is_waited_for_with_a_word_naming_the_holder_then_given_up() {
     let output = Command::new(env!("CARGO_BIN_EXE_tokhyg"))
         .current_dir(dir.path())
         .env("TOKHYG_LOCK_TIMEOUT", "2")
-        .args(["generate", "--into", ".env", "--force", "API_KEY"])
+        .args([
+            "generate",
+            "--no-stamp",
+            "--into",
+            ".env",
+            "--force",
+            "API_KEY",
+        ])
         .output()
         .expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);

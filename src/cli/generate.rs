@@ -52,6 +52,10 @@ pub struct GenerateArgs {
     /// With --into: also print the new secrets on stdout.
     #[arg(long, requires = "into", help_heading = "Into a .env file")]
     pub show: bool,
+    /// With --into: write no rotation stamp (`# tokhyg: NAME generated DATE, BITS bits, id ID`,
+    /// a comment line above the variable that `tokhyg audit` reads to tell the key's age).
+    #[arg(long, requires = "into", help_heading = "Into a .env file")]
+    pub no_stamp: bool,
 
     /// A named format: an alphabet, or the fixed layouts uuid (version 4) and ulid.
     #[arg(
@@ -345,6 +349,8 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
             add_to_gitignore: args.add_to_gitignore,
             show: args.show,
             strength: &strength,
+            bits,
+            stamp: !args.no_stamp,
         };
         return generate_into::run(request, &mut || generator.token(&mut rng));
     }

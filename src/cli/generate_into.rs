@@ -10,7 +10,9 @@ use crate::dotenv::atomic::{self, DirLock, SECRET_FILE_MODE};
 use crate::dotenv::document::Document;
 use crate::dotenv::edit::{self, Change, Policy};
 use crate::dotenv::guard::{self, Exposure, GitignoreChange, RepoPath};
+use crate::dotenv::stamp::{self, Date, Stamp};
 use crate::dotenv::{pending, quote};
+use crate::token::key_id::key_id;
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::HashSet;
 use std::io::Write;
@@ -33,6 +35,10 @@ pub struct IntoRequest<'a> {
     pub show: bool,
     /// Strength of each token, for the confirmation line (e.g. "256 bits, base62, 43 chars").
     pub strength: &'a str,
+    /// Randomness of each token in bits, for its id and stamp.
+    pub bits: f64,
+    /// Write a rotation stamp comment above each variable (`--no-stamp` turns it off).
+    pub stamp: bool,
 }
 
 /// Most tokens drawn for one name: 64 times the expected number at the rarest writable fraction
@@ -119,6 +125,9 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
         let (edited, change) =
             edit::set(&document, name, rendered.as_bytes(), policy).with_context(context)?;
         document = edited;
+        if request.stamp {
+            document = stamped(document, name, &token, request.bits, file);
+        }
         written.push((name, token, change));
     }
 
@@ -158,6 +167,10 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
     let mut stdout = super::output::stdout();
     for (name, token, change) in &written {
         ui::info(confirmation(name, file, request.strength, change));
+        match key_id(token, request.bits) {
+            Ok(id) => ui::info(format_args!("key id of {name}: {id} (safe to log)")),
+            Err(weak) => ui::info(format_args!("{name}: {weak}")),
+        }
         if let Some(warning) = disputed_warning(name, change) {
             ui::warn(warning);
         }
@@ -182,6 +195,28 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
         ));
     }
     Ok(exit::CLEAN)
+}
+
+/// `document` with the rotation stamp of `name` (see [`stamp`]); unchanged, with a warning, when
+/// a stamp there would change what a parser reads.
+fn stamped(document: Document, name: &str, token: &str, bits: f64, file: &Path) -> Document {
+    let stamp = Stamp {
+        name: name.to_string(),
+        date: Date::today(),
+        bits: Some(bits),
+        id: key_id(token, bits).ok(),
+    };
+    match stamp::apply(&document, &stamp) {
+        Some(stamped) => stamped,
+        None => {
+            ui::warn(format_args!(
+                "{name} in {} has no rotation stamp: a comment line above it would change what \
+                 a .env parser reads there",
+                file.display()
+            ));
+            document
+        }
+    }
 }
 
 /// The line on stderr that says what was written, never the secret itself.

@@ -12,4 +12,5 @@ pub mod guard;
 pub mod lines;
 pub mod pending;
 pub mod quote;
+pub mod stamp;
 pub mod writable;
