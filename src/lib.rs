@@ -4,6 +4,7 @@
 //! files; `scan` finds tokens that escaped into files, staged changes or git history. Both halves
 //! share the token format engine in [`token`]. See `DESIGN.md` for the architecture.
 
+pub mod audit;
 pub mod cli;
 pub mod detect;
 pub mod dotenv;

@@ -1,6 +1,7 @@
 //! Command-line front end: one thin module per subcommand. Each turns its arguments into calls
 //! to the library and its results into an exit code (see [`exit`]).
 
+pub mod audit;
 pub mod docs;
 pub mod generate;
 pub mod generate_into;
@@ -45,6 +46,9 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// List the built-in rules or test a rules file.
     Rules(rules::RulesArgs),
+    /// Check the repository's secret hygiene: where secrets live, weak and reused values,
+    /// templates, rotation, exposure, protection and history.
+    Audit(audit::AuditArgs),
     /// Install or remove the plain git pre-commit hook.
     Hook(hook::HookArgs),
     /// Print shell completions: bash, zsh, fish, powershell or elvish.
@@ -61,6 +65,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Scan(args) => scan::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Hook(args) => hook::run(args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),

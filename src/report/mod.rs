@@ -5,9 +5,9 @@
 mod color;
 mod json;
 mod redact;
-mod sarif;
+pub(crate) mod sarif;
 mod text;
-mod uri;
+pub(crate) mod uri;
 
 pub use color::{ColorChoice, color_wanted};
 pub use redact::{DEFAULT_SHOWN, displayed_secret, printable, redact};

@@ -29,11 +29,11 @@ use std::io::{self, Write};
 pub const MAX_RESULTS: usize = 25_000;
 
 /// `$schema` of the log: the OASIS-published schema of SARIF 2.1.0.
-const SCHEMA_URI: &str =
+pub(crate) const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// Base of every artifact URI: the root of the scanned tree.
-const SRCROOT: &str = "%SRCROOT%";
+pub(crate) const SRCROOT: &str = "%SRCROOT%";
 
 /// Code scanning's severity score (0.0–10.0) for a leaked credential: critical is 9.0 and
 /// above, and anyone who reads the code can use the secret.
