@@ -17,6 +17,9 @@ const SKIPPED_DIRS: &[&str] = &[
     "__pycache__",
     ".tox",
     ".terraform",
+    ".github",
+    ".gitlab",
+    ".circleci",
 ];
 
 /// Suffixes that make a `.env`-like file a template meant to be committed.

@@ -2,6 +2,9 @@
 //! fixed string: random values from tokhyg's own token engine, HS256 JWTs with a real signature,
 //! and private keys from `openssl` / `ssh-keygen` (the same tools a developer uses).
 
+// Each test crate uses a different part of this module.
+#![allow(dead_code)]
+
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rand::Rng;
