@@ -260,8 +260,9 @@ fn crafted_edge_case_tokens_read_back_exactly() {
             strength: "crafted",
             bits: 256.0,
             stamp: true,
+            public: None,
         },
-        &mut || queue.next().expect("one token per name"),
+        &mut |_| queue.next().expect("one token per name"),
     )
     .expect("every crafted token is writable");
     assert_eq!(code, 0);

@@ -9,6 +9,8 @@ use super::generate_into::{self, IntoRequest};
 use super::ui;
 use crate::dotenv::writable;
 use crate::token::alphabet::CharClass;
+use crate::token::key_id::key_id;
+use crate::token::preset::Preset;
 use crate::token::spec::{
     Charset, DEFAULT_BITS, Format, Generator, MAX_LENGTH, MIN_SECURE_BITS, Request, Size,
     format_bits,
@@ -49,14 +51,18 @@ pub struct GenerateArgs {
     /// With --into: add FILE to .gitignore when git would not ignore it.
     #[arg(long, requires = "into", help_heading = "Into a .env file")]
     pub add_to_gitignore: bool,
-    /// With --into: also print the new secrets on stdout.
-    #[arg(long, requires = "into", help_heading = "Into a .env file")]
+    /// With --into or --copy: also print the new secrets on stdout.
+    #[arg(long, help_heading = "Into a .env file")]
     pub show: bool,
     /// With --into: write no rotation stamp (`# tokhyg: NAME generated DATE, BITS bits, id ID`,
     /// a comment line above the variable that `tokhyg audit` reads to tell the key's age).
     #[arg(long, requires = "into", help_heading = "Into a .env file")]
     pub no_stamp: bool,
 
+    /// A preset for a common job (api-key, webhook-secret, jwt-secret, session, password,
+    /// invite-code, pin); flags given beside it replace the parts they name.
+    #[arg(long, value_enum, value_name = "NAME", help_heading = "Characters")]
+    pub preset: Option<Preset>,
     /// A named format: an alphabet, or the fixed layouts uuid (version 4) and ulid.
     #[arg(
         long,
@@ -136,9 +142,25 @@ pub struct GenerateArgs {
         help_heading = "Output"
     )]
     pub count: u64,
-    /// Print a JSON array of {token, format, length, bits[, prefix, checksum]} objects.
+    /// Print a JSON array of {token, format, length, bits, id[, prefix, checksum]} objects.
     #[arg(long, conflicts_with = "into", help_heading = "Output")]
     pub json: bool,
+    /// A two-part credential: a public key id (`PREFIX_id_...`, not a secret) and the secret
+    /// (`PREFIX_sk_...`); with --into, NAME_ID and NAME_SECRET.
+    #[arg(long, conflicts_with_all = ["count", "json"], help_heading = "Output")]
+    pub pair: bool,
+    /// Put the token on the clipboard instead of stdout: the system clipboard when there is
+    /// one, else the terminal's (OSC 52, which works over SSH and in tmux).
+    #[arg(long, conflicts_with_all = ["into", "count", "json"], help_heading = "Output")]
+    pub copy: bool,
+    /// With --copy: clear the clipboard after SECONDS, if it still holds the token (waits).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        requires = "copy",
+        help_heading = "Output"
+    )]
+    pub clear_after: Option<u64>,
 }
 
 const AFTER_HELP: &str = "\
@@ -246,13 +268,17 @@ impl GenerateArgs {
             (_, _, Some(bytes)) => Some(Size::Bytes(bytes)),
             _ => None,
         };
-        Request {
+        let request = Request {
             charset,
             no_ambiguous: self.no_ambiguous,
             each_class: self.each_class,
             size,
             prefix: self.prefix.clone(),
             checksum: self.checksum,
+        };
+        match self.preset {
+            Some(preset) => preset.apply(&request),
+            None => request,
         }
     }
 }
@@ -323,10 +349,27 @@ fn parse_count(text: &str) -> Result<u64, String> {
 
 /// Runs `tokhyg generate`.
 pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
+    if args.show && args.into.is_none() && !args.copy {
+        anyhow::bail!(
+            "--show goes with --into or --copy (without them the token is printed anyway)"
+        );
+    }
+    if let Some(preset) = args.preset {
+        ui::info(format_args!(
+            "preset {}: {}",
+            preset.name(),
+            preset.describe()
+        ));
+    }
+    let mut request = args.request();
+    let pair = args.pair.then(|| pair_prefixes(request.prefix.as_deref()));
+    if let Some((_, secret_prefix)) = &pair {
+        request.prefix = Some(secret_prefix.clone());
+    }
     let (generator, bits) = match args.into {
-        Some(_) => into_generator(args.request())?,
+        Some(_) => into_generator(request)?,
         None => {
-            let generator = Generator::new(&args.request())?;
+            let generator = Generator::new(&request)?;
             let bits = generator.bits();
             (generator, bits)
         }
@@ -341,9 +384,20 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
     let mut rng = rand::rng();
     let strength = generator.strength_at(bits);
     if let Some(file) = &args.into {
+        let pair_names = match (&pair, args.names.as_slice()) {
+            (Some(_), [name]) => Some([format!("{name}_ID"), format!("{name}_SECRET")]),
+            (Some(_), _) => anyhow::bail!(
+                "--pair with --into takes one NAME: it writes NAME_ID and NAME_SECRET"
+            ),
+            (None, _) => None,
+        };
+        let names = pair_names
+            .as_ref()
+            .map_or(args.names.as_slice(), |n| n.as_slice());
+        let public = pair_names.as_ref().map(|n| n[0].as_str());
         let request = IntoRequest {
             file,
-            names: &args.names,
+            names,
             force: args.force,
             rotate: args.rotate,
             add_to_gitignore: args.add_to_gitignore,
@@ -351,8 +405,45 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
             strength: &strength,
             bits,
             stamp: !args.no_stamp,
+            public,
         };
-        return generate_into::run(request, &mut || generator.token(&mut rng));
+        let id_prefix = pair.as_ref().map(|(id, _)| id.clone()).unwrap_or_default();
+        return generate_into::run(request, &mut |name| {
+            if Some(name) == public {
+                public_id(&id_prefix, &mut rng)
+            } else {
+                generator.token(&mut rng)
+            }
+        });
+    }
+    if let Some((id_prefix, _)) = &pair {
+        let (id, secret) = (public_id(id_prefix, &mut rng), generator.token(&mut rng));
+        ui::info(format_args!(
+            "a key pair: the first line is its public id (show it, log it), the second the \
+             secret ({strength})"
+        ));
+        say_key_id(&secret, bits);
+        return print_tokens(&format!("{id}\n{secret}\n"));
+    }
+    if args.copy {
+        let token = generator.token(&mut rng);
+        ui::info(format_args!("{strength}"));
+        say_key_id(&token, bits);
+        let via = super::clipboard::copy(&token)?;
+        ui::info(format_args!("copied to {}", via.describe()));
+        if args.show {
+            print_tokens(&format!("{token}\n"))?;
+        }
+        if let Some(seconds) = args.clear_after {
+            ui::info(format_args!(
+                "clearing the clipboard in {seconds} s (Ctrl-C keeps it)"
+            ));
+            std::thread::sleep(std::time::Duration::from_secs(seconds));
+            if super::clipboard::clear_if_holding(&token, via)? {
+                ui::info("clipboard cleared");
+            }
+        }
+        return Ok(exit::CLEAN);
     }
     let many = if args.count == 1 {
         String::new()
@@ -360,6 +451,11 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
         format!("{} tokens, ", args.count)
     };
     ui::info(format_args!("{many}{strength}"));
+    if args.count == 1 && !args.json {
+        let token = generator.token(&mut rng);
+        say_key_id(&token, bits);
+        return print_tokens(&format!("{token}\n"));
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = if args.json {
@@ -368,14 +464,63 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
         write_lines(&generator, args.count, &mut rng, &mut out)
     }
     .and_then(|()| out.flush());
+    finish_output(written)
+}
+
+/// Says the key's id on stderr, or why it has none.
+fn say_key_id(token: &str, bits: f64) {
+    match key_id(token, bits) {
+        Ok(id) => ui::info(format_args!(
+            "key id: {id} (safe to log: the first 8 hex of its SHA-256)"
+        )),
+        Err(weak) => ui::info(weak),
+    }
+}
+
+/// Writes `text` on stdout.
+fn print_tokens(text: &str) -> anyhow::Result<u8> {
+    let mut out = io::stdout().lock();
+    finish_output(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// The exit code after writing tokens: a reader that stops early (`| head -1`) got what it
+/// wanted.
+fn finish_output(written: io::Result<()>) -> anyhow::Result<u8> {
     match written {
-        // A reader that stops early (`| head -1`) got what it wanted.
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(exit::CLEAN),
         result => {
             result.context("cannot write the tokens to stdout")?;
             Ok(exit::CLEAN)
         }
     }
+}
+
+/// The prefixes of `--pair`'s two parts: `acme` (or `acme_`) gives `acme_id_` and `acme_sk_`,
+/// `acme-` gives `acme-id-` and `acme-sk-`, none gives `id_` and `sk_`.
+pub fn pair_prefixes(prefix: Option<&str>) -> (String, String) {
+    let prefix = prefix.unwrap_or("");
+    let sep = if prefix.ends_with('-') { '-' } else { '_' };
+    let base = prefix.trim_end_matches(['_', '-']);
+    if base.is_empty() {
+        (format!("id{sep}"), format!("sk{sep}"))
+    } else {
+        (format!("{base}{sep}id{sep}"), format!("{base}{sep}sk{sep}"))
+    }
+}
+
+/// Characters of random base62 in a pair's public id (95 bits: unique, not secret).
+const PUBLIC_ID_LEN: usize = 16;
+
+/// A pair's public id: `prefix` and 16 base62 characters, no checksum (so scans, which look
+/// for checksummed tokhyg keys, never report it).
+fn public_id<R: rand::CryptoRng + ?Sized>(prefix: &str, rng: &mut R) -> String {
+    crate::token::format::TokenFormat {
+        prefix: prefix.to_string(),
+        alphabet: crate::token::alphabet::Alphabet::named("base62").expect("a named alphabet"),
+        length: PUBLIC_ID_LEN,
+        checksum: None,
+    }
+    .generate(rng)
 }
 
 /// Prints `count` tokens, one per line, reusing one buffer.
@@ -406,6 +551,12 @@ struct JsonToken<'a> {
     prefix: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     checksum: Option<crate::token::checksum::Checksum>,
+    /// The key id (first 8 hex of SHA-256), absent under 64 bits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    /// Why there is no `id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    no_id: Option<String>,
 }
 
 /// Prints a JSON array of `count` tokens, one object per line.
@@ -429,6 +580,10 @@ fn write_json<R: rand::CryptoRng + ?Sized>(
             bits: generator.bits(),
             prefix,
             checksum: generator.checksum(),
+            id: key_id(&token, generator.bits()).ok(),
+            no_id: key_id(&token, generator.bits())
+                .err()
+                .map(|e| e.to_string()),
         };
         serde_json::to_writer(&mut *out, &item).map_err(io::Error::other)?;
     }

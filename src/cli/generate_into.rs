@@ -39,6 +39,9 @@ pub struct IntoRequest<'a> {
     pub bits: f64,
     /// Write a rotation stamp comment above each variable (`--no-stamp` turns it off).
     pub stamp: bool,
+    /// A name whose value is a public key id (`--pair`'s NAME_ID): no stamp, no key id, and
+    /// the confirmation says it is not a secret.
+    pub public: Option<&'a str>,
 }
 
 /// Most tokens drawn for one name: 64 times the expected number at the rarest writable fraction
@@ -51,7 +54,7 @@ const OPEN_QUOTE_DRAWS: u32 = 4096;
 
 /// Sets every requested name to a token drawn from `new_token`, atomically, and reports on
 /// stderr what was written. Returns the exit code.
-pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> Result<u8> {
+pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut(&str) -> String) -> Result<u8> {
     let file = request.file;
     check_names(request.names, request.rotate)?;
     let policy = if request.rotate {
@@ -121,11 +124,13 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
     for name in request.names {
         let context = || format!("cannot set {name} in {}", file.display());
         let avoid = document.open_quotes();
-        let (token, rendered) = draw_writable(new_token, &avoid).with_context(context)?;
+        let (token, rendered) =
+            draw_writable(&mut || new_token(name), &avoid).with_context(context)?;
         let (edited, change) =
             edit::set(&document, name, rendered.as_bytes(), policy).with_context(context)?;
         document = edited;
-        if request.stamp {
+        let public = request.public == Some(name.as_str());
+        if request.stamp && !public {
             document = stamped(document, name, &token, request.bits, file);
         }
         written.push((name, token, change));
@@ -166,10 +171,19 @@ pub fn run(request: IntoRequest<'_>, new_token: &mut dyn FnMut() -> String) -> R
     }
     let mut stdout = super::output::stdout();
     for (name, token, change) in &written {
-        ui::info(confirmation(name, file, request.strength, change));
-        match key_id(token, request.bits) {
-            Ok(id) => ui::info(format_args!("key id of {name}: {id} (safe to log)")),
-            Err(weak) => ui::info(format_args!("{name}: {weak}")),
+        if request.public == Some(name.as_str()) {
+            ui::info(confirmation(
+                name,
+                file,
+                "public key id, not a secret",
+                change,
+            ));
+        } else {
+            ui::info(confirmation(name, file, request.strength, change));
+            match key_id(token, request.bits) {
+                Ok(id) => ui::info(format_args!("key id of {name}: {id} (safe to log)")),
+                Err(weak) => ui::info(format_args!("{name}: {weak}")),
+            }
         }
         if let Some(warning) = disputed_warning(name, change) {
             ui::warn(warning);

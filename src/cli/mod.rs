@@ -2,6 +2,7 @@
 //! to the library and its results into an exit code (see [`exit`]).
 
 pub mod audit;
+pub mod clipboard;
 pub mod docs;
 pub mod generate;
 pub mod generate_into;

@@ -11,6 +11,7 @@ pub mod format;
 pub mod id;
 pub mod key_id;
 pub mod key_shape;
+pub mod preset;
 pub mod sample;
 pub mod spec;
 pub mod uniformity;
