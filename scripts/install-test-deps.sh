@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the integration tests need beyond cargo, from the package registries, into
 # .test-deps/ (git-ignored): a Python venv (python-dotenv, pre-commit, jsonschema, maturin for
-# the wheel, check-jsonschema and zizmor for the workflows) and npm's dotenv. Idempotent; the tests look for these under .test-deps/.
+# the wheel, check-jsonschema and zizmor for the workflows), npm's dotenv, and tmux (Debian)
+# when missing. Idempotent; the tests look for these under .test-deps/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deps=.test-deps
@@ -20,5 +21,13 @@ fi
 if [ ! -f "$deps/node/node_modules/dotenv/package.json" ]; then
   mkdir -p "$deps/node"
   npm install --silent --no-audit --no-fund --prefix "$deps/node" "dotenv@17.2.3" >/dev/null
+fi
+# tmux drives the interactive generator in a real terminal (tests/interactive.rs), from
+# Debian's packages when the machine lacks it.
+if ! command -v tmux >/dev/null; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get install -y -q tmux >/dev/null 2>&1 ||
+    { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q tmux >/dev/null; }
 fi
 echo "test dependencies ready in $deps/"

@@ -59,6 +59,10 @@ pub struct GenerateArgs {
     #[arg(long, requires = "into", help_heading = "Into a .env file")]
     pub no_stamp: bool,
 
+    /// A full-screen generator with live controls, starting from the other flags; prints the
+    /// equivalent command line on quit.
+    #[arg(short, long, conflicts_with_all = ["into", "count", "json", "pair", "copy"])]
+    pub interactive: bool,
     /// A preset for a common job (api-key, webhook-secret, jwt-secret, session, password,
     /// invite-code, pin); flags given beside it replace the parts they name.
     #[arg(long, value_enum, value_name = "NAME", help_heading = "Characters")]
@@ -359,6 +363,11 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
             "preset {}: {}",
             preset.name(),
             preset.describe()
+        ));
+    }
+    if args.interactive {
+        return super::interactive::run(super::interactive::settings::Settings::from_request(
+            &args.request(),
         ));
     }
     let mut request = args.request();

@@ -7,6 +7,7 @@ pub mod docs;
 pub mod generate;
 pub mod generate_into;
 pub mod hook;
+pub mod interactive;
 pub mod output;
 pub mod rules;
 pub mod scan;
