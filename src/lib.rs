@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod cli;
+pub mod date;
 pub mod detect;
 pub mod dotenv;
 pub mod finding;

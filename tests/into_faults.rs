@@ -60,19 +60,23 @@ fn extra_names(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The write that is timed and interrupted: the stamp is left out, as it would change a line
+/// other than API_KEY's at every write.
+const WRITE: [&str; 6] = [
+    "generate",
+    "--no-stamp",
+    "--into",
+    ".env",
+    "--force",
+    "API_KEY",
+];
+
 /// How long an undisturbed write takes here.
 fn write_time(dir: &Path) -> Duration {
     let start = Instant::now();
     let status = tokhyg()
         .current_dir(dir)
-        .args([
-            "generate",
-            "--no-stamp",
-            "--into",
-            ".env",
-            "--force",
-            "API_KEY",
-        ])
+        .args(WRITE)
         .status()
         .expect("runs");
     assert!(status.success());
@@ -87,14 +91,7 @@ fn kill_at_random_points(signal: libc::c_int, seed: u64) {
         let before = fs::read_to_string(dir.path().join(".env")).expect("read");
         let mut child = tokhyg()
             .current_dir(dir.path())
-            .args([
-                "generate",
-                "--no-stamp",
-                "--into",
-                ".env",
-                "--force",
-                "API_KEY",
-            ])
+            .args(WRITE)
             .spawn()
             .expect("spawns");
         std::thread::sleep(budget.mul_f64(rng.random::<f64>()));
@@ -153,14 +150,7 @@ fn a_temporary_file_left_by_an_older_tokhyg_is_removed_with_a_word() {
     fs::write(&stale, "API_KEY=leaked\n").expect("write");
     let output = Command::new(env!("CARGO_BIN_EXE_tokhyg"))
         .current_dir(dir.path())
-        .args([
-            "generate",
-            "--no-stamp",
-            "--into",
-            ".env",
-            "--force",
-            "API_KEY",
-        ])
+        .args(WRITE)
         .output()
         .expect("runs");
     assert!(output.status.success());
@@ -228,14 +218,7 @@ fn a_held_lock_is_waited_for_with_a_word_naming_the_holder_then_given_up() {
     let output = Command::new(env!("CARGO_BIN_EXE_tokhyg"))
         .current_dir(dir.path())
         .env("TOKHYG_LOCK_TIMEOUT", "2")
-        .args([
-            "generate",
-            "--no-stamp",
-            "--into",
-            ".env",
-            "--force",
-            "API_KEY",
-        ])
+        .args(WRITE)
         .output()
         .expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);

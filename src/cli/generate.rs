@@ -248,15 +248,7 @@ impl From<FormatArg> for Format {
 impl GenerateArgs {
     /// The engine request these arguments describe.
     pub fn request(&self) -> Request {
-        let classes: Vec<CharClass> = [
-            (self.lower, CharClass::Lower),
-            (self.upper, CharClass::Upper),
-            (self.digits, CharClass::Digits),
-            (self.symbols, CharClass::Symbols),
-        ]
-        .into_iter()
-        .filter_map(|(on, class)| on.then_some(class))
-        .collect();
+        let classes = CharClass::chosen(self.lower, self.upper, self.digits, self.symbols);
         let charset = if let Some(format) = self.format {
             Charset::Named(format.into())
         } else if let Some(alphabet) = &self.alphabet {

@@ -261,7 +261,7 @@ fn rfc3339(time: git2::Time) -> String {
     let offset = i64::from(time.offset_minutes());
     let local = time.seconds() + offset * 60;
     let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    let (year, month, day) = civil_from_days(days);
+    let date = crate::date::Date::from_days(days);
     let zone = if offset == 0 {
         "Z".to_owned()
     } else {
@@ -269,25 +269,11 @@ fn rfc3339(time: git2::Time) -> String {
         format!("{sign}{:02}:{:02}", offset.abs() / 60, offset.abs() % 60)
     };
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{zone}",
+        "{date}T{:02}:{:02}:{:02}{zone}",
         secs / 3600,
         secs % 3600 / 60,
         secs % 60
     )
-}
-
-/// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

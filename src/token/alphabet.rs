@@ -36,6 +36,16 @@ pub enum CharClass {
 }
 
 impl CharClass {
+    /// The classes whose switch is on, in [`CharClass::ALL`]'s order: what `--lower`,
+    /// `--upper`, `--digits`, `--symbols` (and the interactive toggles) choose.
+    pub fn chosen(lower: bool, upper: bool, digits: bool, symbols: bool) -> Vec<CharClass> {
+        CharClass::ALL
+            .into_iter()
+            .zip([lower, upper, digits, symbols])
+            .filter_map(|(class, on)| on.then_some(class))
+            .collect()
+    }
+
     /// Every class, in the order alphabets built from classes list them.
     pub const ALL: [CharClass; 4] = [
         CharClass::Lower,

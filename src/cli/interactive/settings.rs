@@ -103,15 +103,7 @@ impl Settings {
 
     /// The class toggles that are on.
     pub fn classes(&self) -> Vec<CharClass> {
-        [
-            (self.lower, CharClass::Lower),
-            (self.upper, CharClass::Upper),
-            (self.digits, CharClass::Digits),
-            (self.symbols, CharClass::Symbols),
-        ]
-        .into_iter()
-        .filter_map(|(on, class)| on.then_some(class))
-        .collect()
+        CharClass::chosen(self.lower, self.upper, self.digits, self.symbols)
     }
 
     /// Whether the format has a length (uuid and ulid do not).
