@@ -320,6 +320,28 @@ fn copy_puts_the_token_on_the_clipboard_through_osc52_byte_for_byte() {
 }
 
 #[test]
+fn clear_after_removes_the_token_from_the_clipboard() {
+    let dir = temp_dir();
+    let tmux = Tmux::new("clear", 120, 30, dir.path());
+    let shown = token(&tmux.start("generate -i --clear-after 1"));
+    tmux.keys(&["c"]);
+    tmux.wait_for("the copied notice", |s| s.contains("copied to"));
+    assert!(tmux.run(&["list-buffers"]).contains(&shown));
+    tmux.wait_for("the cleared notice", |s| s.contains("clipboard cleared"));
+    assert!(!tmux.run(&["list-buffers"]).contains(&shown));
+    // On quit before the time is up, it waits, says so, then clears.
+    tmux.keys(&["q"]);
+    tmux.wait_for("the prompt back", |s| s.matches("PROMPT$").count() >= 2);
+    let shown = token(&tmux.start("generate -i --clear-after 2"));
+    tmux.keys(&["c"]);
+    tmux.wait_for("the copied notice", |s| s.contains("copied to"));
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the prompt back", |s| s.matches("PROMPT$").count() >= 3);
+    assert!(screen.contains("clipboard cleared"), "{screen}");
+    assert!(!tmux.run(&["list-buffers"]).contains(&shown));
+}
+
+#[test]
 fn w_writes_the_shown_token_through_the_env_writer() {
     let dir = temp_dir();
     let git = |args: &[&str]| {

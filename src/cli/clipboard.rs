@@ -74,8 +74,9 @@ pub fn copy(text: &str) -> anyhow::Result<Via> {
     Ok(via)
 }
 
-/// Clears the clipboard if it still holds `text` (the system clipboard is read back; the
-/// terminal's cannot be, so OSC 52 clears it whatever it holds). Whether it was cleared.
+/// Clears the clipboard if it still holds `text`: the system clipboard is read back; the
+/// terminal's cannot be, so OSC 52 asks it to clear whatever it holds, and under tmux the paste
+/// buffers holding `text` are deleted. Whether it was cleared.
 pub fn clear_if_holding(text: &str, via: Via) -> anyhow::Result<bool> {
     match via {
         Via::System(copy, paste) => {
@@ -88,10 +89,36 @@ pub fn clear_if_holding(text: &str, via: Via) -> anyhow::Result<bool> {
             }
         }
         Via::Osc52 => {
+            // Terminals read an empty selection as "clear"; tmux ignores it and keeps each copy
+            // as a paste buffer of its own, so under tmux the buffers holding the token are
+            // deleted by name.
             write_osc52("")?;
+            if std::env::var_os("TMUX").is_some() {
+                return delete_tmux_buffers_holding(text);
+            }
             Ok(true)
         }
     }
+}
+
+/// Deletes every tmux paste buffer whose content is `text`; whether there was one.
+fn delete_tmux_buffers_holding(text: &str) -> anyhow::Result<bool> {
+    let names = Command::new("tmux")
+        .args(["list-buffers", "-F", "#{buffer_name}"])
+        .output()?;
+    let mut deleted = false;
+    for name in String::from_utf8_lossy(&names.stdout).lines() {
+        let content = Command::new("tmux")
+            .args(["show-buffer", "-b", name])
+            .output()?;
+        if content.stdout == text.as_bytes() {
+            Command::new("tmux")
+                .args(["delete-buffer", "-b", name])
+                .status()?;
+            deleted = true;
+        }
+    }
+    Ok(deleted)
 }
 
 /// The OSC 52 sequence that sets the clipboard to `text`.

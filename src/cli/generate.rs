@@ -157,13 +157,9 @@ pub struct GenerateArgs {
     /// one, else the terminal's (OSC 52, which works over SSH and in tmux).
     #[arg(long, conflicts_with_all = ["into", "count", "json"], help_heading = "Output")]
     pub copy: bool,
-    /// With --copy: clear the clipboard after SECONDS, if it still holds the token (waits).
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        requires = "copy",
-        help_heading = "Output"
-    )]
+    /// With --copy or --interactive: clear the clipboard SECONDS after a copy, if it still
+    /// holds the token (the command waits for it).
+    #[arg(long, value_name = "SECONDS", help_heading = "Output")]
     pub clear_after: Option<u64>,
 }
 
@@ -357,10 +353,12 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
             preset.describe()
         ));
     }
+    if args.clear_after.is_some() && !args.copy && !args.interactive {
+        anyhow::bail!("--clear-after goes with --copy or --interactive");
+    }
     if args.interactive {
-        return super::interactive::run(super::interactive::settings::Settings::from_request(
-            &args.request(),
-        ));
+        let settings = super::interactive::settings::Settings::from_request(&args.request());
+        return super::interactive::run(settings, args.clear_after);
     }
     let mut request = args.request();
     let pair = args.pair.then(|| pair_prefixes(request.prefix.as_deref()));

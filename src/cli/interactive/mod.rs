@@ -22,12 +22,12 @@ use settings::Settings;
 use state::{Action, State};
 use std::io::{self, IsTerminal as _, Write as _};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 type Term = Terminal<CrosstermBackend<io::Stdout>>;
 
 /// Runs the interactive generator from `settings`; prints the equivalent command line on quit.
-pub fn run(settings: Settings) -> anyhow::Result<u8> {
+pub fn run(settings: Settings, clear_after: Option<u64>) -> anyhow::Result<u8> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         bail!(
             "--interactive needs a terminal on standard input and output; use the flags (tokhyg \
@@ -42,15 +42,71 @@ pub fn run(settings: Settings) -> anyhow::Result<u8> {
     }));
     let mut terminal = enter()?;
     let mut state = State::new(settings);
-    let result = event_loop(&mut terminal, &mut state);
+    let mut clearing = Clearing {
+        after: clear_after.map(Duration::from_secs),
+        pending: None,
+    };
+    let result = event_loop(&mut terminal, &mut state, &mut clearing);
     restore();
     result?;
     println!("{}", state.settings.command_line());
+    clearing.finish();
     Ok(exit::CLEAN)
 }
 
-fn event_loop(terminal: &mut Term, state: &mut State) -> anyhow::Result<()> {
+/// `--clear-after`: the copy to clear, and when.
+struct Clearing {
+    /// How long a copy stays on the clipboard (`None`: for good).
+    after: Option<Duration>,
+    /// The last copy: when to clear it, what it was, and how it was copied.
+    pending: Option<(Instant, String, clipboard::Via)>,
+}
+
+impl Clearing {
+    /// Records a copy.
+    fn copied(&mut self, token: &str, via: clipboard::Via) {
+        if let Some(after) = self.after {
+            self.pending = Some((Instant::now() + after, token.to_string(), via));
+        }
+    }
+
+    /// Clears the clipboard if the time has come; whether it did.
+    fn due(&mut self) -> bool {
+        match &self.pending {
+            Some((at, token, via)) if Instant::now() >= *at => {
+                let cleared = clipboard::clear_if_holding(token, *via).unwrap_or(false);
+                self.pending = None;
+                cleared
+            }
+            _ => false,
+        }
+    }
+
+    /// On quit: waits for a pending clear, saying so, then clears.
+    fn finish(&mut self) {
+        if let Some((at, _, _)) = &self.pending {
+            let left = at.saturating_duration_since(Instant::now());
+            eprintln!(
+                "tokhyg: clearing the clipboard in {} s (Ctrl-C keeps it)",
+                left.as_secs()
+            );
+            std::thread::sleep(left);
+            if self.due() {
+                eprintln!("tokhyg: clipboard cleared");
+            }
+        }
+    }
+}
+
+fn event_loop(
+    terminal: &mut Term,
+    state: &mut State,
+    clearing: &mut Clearing,
+) -> anyhow::Result<()> {
     loop {
+        if clearing.due() {
+            state.notice = Some("clipboard cleared".to_string());
+        }
         terminal.draw(|frame| view::draw(frame, state))?;
         if !event::poll(Duration::from_millis(100))? {
             continue;
@@ -65,7 +121,10 @@ fn event_loop(terminal: &mut Term, state: &mut State) -> anyhow::Result<()> {
             Action::Quit => return Ok(()),
             Action::Copy => {
                 state.notice = Some(match clipboard::copy(&state.token) {
-                    Ok(via) => format!("copied to {}", via.describe()),
+                    Ok(via) => {
+                        clearing.copied(&state.token, via);
+                        format!("copied to {}", via.describe())
+                    }
                     Err(error) => format!("not copied: {error}"),
                 });
             }
