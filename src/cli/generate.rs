@@ -124,7 +124,6 @@ pub struct GenerateArgs {
         long,
         value_name = "N",
         group = "size",
-        requires = "format",
         help_heading = "Size (default 256 bits)"
     )]
     pub bytes: Option<usize>,
@@ -454,6 +453,9 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
         let token = generator.token(&mut rng);
         say_key_id(&token, bits);
         return print_tokens(&format!("{token}\n"));
+    }
+    if !args.json {
+        ui::info("each key's id (safe to log) is in --json output");
     }
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());

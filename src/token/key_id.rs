@@ -31,9 +31,9 @@ impl fmt::Display for TooWeakForId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "no key id: the key has {:.1} bits of randomness, under the {MIN_ID_BITS} bits needed \
+            "no key id: the key has {} bits of randomness, under the {MIN_ID_BITS} bits needed \
              to keep a logged id from giving the key away by brute force",
-            self.bits
+            super::spec::format_bits(self.bits)
         )
     }
 }
