@@ -186,6 +186,11 @@ fn stdin_hung_up() -> bool {
 
 /// Writes the shown token through the same guard and writer as `--into`.
 fn write_into(state: &State, name: &str, file: &str, policy: char) -> anyhow::Result<()> {
+    // The token shown is the one written: one no quoting gives every parser back (`'` with `"`,
+    // `\` or `$`, say) is refused here rather than swapped for another behind the user's back.
+    if let Err(why) = crate::dotenv::quote::render(&state.token) {
+        bail!("this token cannot be written to a .env file as it is ({why}); press r for another");
+    }
     let generator = crate::token::spec::Generator::new(&state.settings.request())?;
     let strength = generator.strength();
     let names = [name.to_string()];
@@ -201,11 +206,24 @@ fn write_into(state: &State, name: &str, file: &str, policy: char) -> anyhow::Re
         stamp: true,
         public: None,
     };
-    let mut first = Some(state.token.clone());
+    // A line of the file that leaves a quote open can still make the writer draw again: then
+    // the value written is not the one shown, and the report says so.
+    let mut draws = 0;
     let mut rng = rand::rng();
     generate_into::run(request, &mut |_| {
-        first.take().unwrap_or_else(|| generator.token(&mut rng))
+        draws += 1;
+        if draws == 1 {
+            state.token.clone()
+        } else {
+            generator.token(&mut rng)
+        }
     })?;
+    if draws > 1 {
+        eprintln!(
+            "tokhyg: the token shown could not be written below a line of {file} that leaves a \
+             quote open; another was drawn and written (it is not the one on screen)"
+        );
+    }
     Ok(())
 }
 
