@@ -184,4 +184,8 @@ fn a_pair_into_a_env_writes_name_id_and_name_secret_and_stamps_only_the_secret()
     );
     assert_eq!(code, 2);
     assert!(err.contains("takes one NAME"), "{err}");
+    // Two parts do not fit one clipboard.
+    let (code, out, err) = tokhyg(&["generate", "--pair", "--copy"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("cannot be used with"), "{err}");
 }

@@ -150,7 +150,7 @@ pub struct GenerateArgs {
     pub json: bool,
     /// A two-part credential: a public key id (`PREFIX_id_...`, not a secret) and the secret
     /// (`PREFIX_sk_...`); with --into, NAME_ID and NAME_SECRET.
-    #[arg(long, conflicts_with_all = ["count", "json"], help_heading = "Output")]
+    #[arg(long, conflicts_with_all = ["count", "json", "copy"], help_heading = "Output")]
     pub pair: bool,
     /// Put the token on the clipboard instead of stdout: the system clipboard when there is
     /// one, else the terminal's (OSC 52, which works over SSH and in tmux).
