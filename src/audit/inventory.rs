@@ -5,8 +5,8 @@ use crate::dotenv::document::{Document, Entry};
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 
-/// Directories never searched for `.env` files: dependencies and build output, where a `.env`
-/// belongs to someone else's package.
+/// Directories never searched: dependencies and build output, where a `.env` or a log belongs
+/// to someone else's package, and CI configuration.
 const SKIPPED_DIRS: &[&str] = &[
     ".git",
     "node_modules",
@@ -176,8 +176,34 @@ pub fn unquote(raw: &[u8]) -> String {
     text.trim().to_string()
 }
 
-/// Every `.env`-like file under `root`, ignored ones included, sorted by path.
-pub fn env_files(root: &Path) -> anyhow::Result<Vec<EnvFile>> {
+/// What one walk of the work tree (ignored files included) finds for the checks.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// Every `.env`-like file, parsed, sorted by path.
+    pub env_files: Vec<EnvFile>,
+    /// Log files and web output ([`is_exposed_place`]), up to [`MAX_EXPOSED_FILE`] bytes.
+    pub exposed: Vec<(PathBuf, String)>,
+}
+
+/// Directories whose files a web app serves or ships to browsers.
+pub const WEB_DIRS: &[&str] = &["public", "static", "dist", "build", "www"];
+
+/// Largest log or web-output file the exposure check scans.
+const MAX_EXPOSED_FILE: u64 = 64 << 20;
+
+/// Whether `rel` (`/`-separated) is a log file or lies in a web app's output: places a secret
+/// is copied, served or shipped from, ignored by git or not.
+pub fn is_exposed_place(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let dirs = &parts[..parts.len().saturating_sub(1)];
+    rel.ends_with(".log")
+        || dirs
+            .iter()
+            .any(|d| *d == "logs" || *d == "log" || WEB_DIRS.contains(d))
+}
+
+/// Walks the work tree under `root` once, ignored files included.
+pub fn take(root: &Path) -> anyhow::Result<Inventory> {
     let walker = ignore::WalkBuilder::new(root)
         .standard_filters(false)
         .hidden(false)
@@ -186,16 +212,24 @@ pub fn env_files(root: &Path) -> anyhow::Result<Vec<EnvFile>> {
             !(entry.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&&*name))
         })
         .build();
-    let mut files = Vec::new();
+    let mut inventory = Inventory::default();
     for entry in walker {
         let Ok(entry) = entry else { continue };
-        let name = entry.file_name().to_string_lossy().to_string();
-        if !entry.file_type().is_some_and(|t| t.is_file()) || !is_env_like(&name) {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
         let path = entry.path().to_path_buf();
-        let len = entry.metadata().map_or(0, |m| m.len());
-        if len > MAX_ENV_FILE {
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let len = entry.metadata().map_or(u64::MAX, |m| m.len());
+        if is_exposed_place(&rel) && len <= MAX_EXPOSED_FILE {
+            inventory.exposed.push((path.clone(), rel.clone()));
+        }
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !is_env_like(&name) || len > MAX_ENV_FILE {
             continue;
         }
         let bytes =
@@ -203,20 +237,15 @@ pub fn env_files(root: &Path) -> anyhow::Result<Vec<EnvFile>> {
         if bytes.contains(&0) {
             continue;
         }
-        let rel = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        files.push(EnvFile {
+        inventory.env_files.push(EnvFile {
             rel,
             template: is_template(&name),
             doc: Document::parse(bytes),
             path,
         });
     }
-    files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok(files)
+    inventory.env_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(inventory)
 }
 
 #[cfg(test)]

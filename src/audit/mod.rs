@@ -147,6 +147,8 @@ pub struct Context<'a> {
     pub repo: git2::Repository,
     /// Every `.env`-like file of the work tree, parsed.
     pub env_files: Vec<EnvFile>,
+    /// Log files and web output of the work tree, ignored ones included: (path, relative path).
+    pub exposed: Vec<(PathBuf, String)>,
     /// The scanner with the repository's configuration.
     pub scanner: &'a Scanner,
     /// The findings already judged (`.tokhygignore`), left out as in `tokhyg scan`.
@@ -208,13 +210,17 @@ pub fn run(
     suppressions: &Suppressions,
     options: Options,
 ) -> anyhow::Result<Audit> {
-    let mut env_files = inventory::env_files(&root)?;
+    let inventory::Inventory {
+        mut env_files,
+        exposed,
+    } = inventory::take(&root)?;
     // `allow_paths` of .tokhyg.yaml (test fixtures, say) hold nothing audit should judge.
     env_files.retain(|file| !scanner.config().path_allowed(&file.rel));
     let context = Context {
         root,
         repo,
         env_files,
+        exposed,
         scanner,
         suppressions,
         options,

@@ -3,32 +3,21 @@
 //! warned item is a result under its check's rule.
 
 use super::{Audit, Status};
+use crate::report::color::{DIM, PASS, RULE, WARN, paint};
 use crate::report::uri::encode_path;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
-const GREEN: &str = "\x1b[32m";
-const YELLOW: &str = "\x1b[33m";
-const RED: &str = "\x1b[1;31m";
-const DIM: &str = "\x1b[2m";
-const RESET: &str = "\x1b[0m";
-
 /// The text report: each check with its status, its failing and warned items with their fixes,
 /// then the one-line summary.
 pub fn text(audit: &Audit, color: bool) -> String {
-    let paint = |text: &str, code: &str| {
-        if color {
-            format!("{code}{text}{RESET}")
-        } else {
-            text.to_string()
-        }
-    };
+    let paint = |text: &str, code: &str| paint(text, code, color);
     let badge = |status: Status| {
         let word = format!("{:<4}", status.word().to_uppercase());
         match status {
-            Status::Pass => paint(&word, GREEN),
-            Status::Warn => paint(&word, YELLOW),
-            Status::Fail => paint(&word, RED),
+            Status::Pass => paint(&word, PASS),
+            Status::Warn => paint(&word, WARN),
+            Status::Fail => paint(&word, RULE),
             Status::Skip => paint(&word, DIM),
         }
     };

@@ -63,8 +63,7 @@ impl PathLimits {
         };
         for (field, source) in [("only_paths", &paths.only), ("skip_paths", &paths.skip)] {
             if let Some(source) = source {
-                regex::Regex::new(source)
-                    .map_err(|e| format!("`{field}` is not a valid regex: {e}"))?;
+                crate::rules::schema::check_path_regex(source, field)?;
             }
         }
         Ok(())

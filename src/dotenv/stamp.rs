@@ -68,9 +68,17 @@ impl Stamp {
 
 /// The stamp on the line right above `entry`, if that line is one for the same variable.
 pub fn stamp_of(doc: &Document, entry: &Entry) -> Option<Stamp> {
+    let above = own_stamp_line(doc, entry)?;
+    Stamp::parse(std::str::from_utf8(&doc.bytes()[above]).ok()?)
+}
+
+/// The span of the line right above `entry` when it is a stamp for the same variable.
+fn own_stamp_line(doc: &Document, entry: &Entry) -> Option<std::ops::Range<usize>> {
     let above = line_above(doc.bytes(), entry.start)?;
-    let text = std::str::from_utf8(&doc.bytes()[above]).ok()?;
-    Stamp::parse(text).filter(|stamp| stamp.name == entry.key)
+    let text = std::str::from_utf8(&doc.bytes()[above.clone()]).ok()?;
+    Stamp::parse(text)
+        .is_some_and(|stamp| stamp.name == entry.key)
+        .then_some(above)
 }
 
 /// `doc` with `stamp` on the line above its variable (replacing that variable's old stamp), or
@@ -84,7 +92,7 @@ pub fn apply(doc: &Document, stamp: &Stamp) -> Option<Document> {
     }
     let mut bytes = doc.bytes().to_vec();
     let line = stamp.line();
-    match line_above(&bytes, entry.start).filter(|_| stamp_of(doc, entry).is_some()) {
+    match own_stamp_line(doc, entry) {
         Some(old) => {
             bytes.splice(old, line.into_bytes());
         }

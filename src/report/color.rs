@@ -12,6 +12,12 @@ pub(crate) const PATH: &str = "\x1b[35m";
 pub(crate) const RULE: &str = "\x1b[1;31m";
 /// Escape that resets all attributes.
 pub(crate) const RESET: &str = "\x1b[0m";
+/// A passed check (`tokhyg audit`): green.
+pub(crate) const PASS: &str = "\x1b[32m";
+/// A warned check: yellow.
+pub(crate) const WARN: &str = "\x1b[33m";
+/// What is said in passing (a check's summary, a skipped check): dim.
+pub(crate) const DIM: &str = "\x1b[2m";
 
 /// When to color output (`--color`).
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -2,7 +2,7 @@
 //! scanning. Every writer keeps the order of the findings it is given (callers sort them with
 //! [`Finding::sort_key`]) and shows secrets redacted unless [`ReportOptions::show_secrets`].
 
-mod color;
+pub(crate) mod color;
 mod json;
 mod redact;
 pub(crate) mod sarif;

@@ -401,13 +401,18 @@ fn valid_path_regex(
     field: &str,
     syntax_check: RegexSyntax,
 ) -> anyhow::Result<String> {
-    if syntax_check == RegexSyntax::CheckedByTests {
-        return Ok(source);
+    if syntax_check == RegexSyntax::Check {
+        check_path_regex(&source, field).map_err(anyhow::Error::msg)?;
     }
-    match regex::Regex::new(&source) {
-        Ok(_) => Ok(source),
-        Err(error) => bail!("`{field}` is not a valid regex: {error}"),
-    }
+    Ok(source)
+}
+
+/// Whether a path regex compiles, or the error naming its field (`only_paths`, `skip_paths`):
+/// the schema's check of user rules and the rule test's of built-in ones.
+pub(crate) fn check_path_regex(source: &str, field: &str) -> Result<(), String> {
+    regex::Regex::new(source)
+        .map(|_| ())
+        .map_err(|error| format!("`{field}` is not a valid regex: {error}"))
 }
 
 fn validated_keywords(list: &[String]) -> anyhow::Result<Vec<String>> {

@@ -3,21 +3,13 @@
 //! and in code comments. Uses the scan's engine; log files and web output are looked at even
 //! when git ignores them, as they are copied, served and shipped all the same.
 
+use crate::audit::inventory::is_exposed_place;
 use crate::audit::{Check, Context, Item, Status};
 use crate::finding::Finding;
 use crate::scan::scan_paths;
 use crate::source::files::WalkOptions;
 use crate::token::key_id::key_id_unchecked;
 use std::path::{Path, PathBuf};
-
-/// Directories whose files a web app serves or ships to browsers.
-const WEB_DIRS: &[&str] = &["public", "static", "dist", "build", "www"];
-
-/// Directories never entered when looking for ignored logs and web output.
-const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", "vendor", ".venv", "venv"];
-
-/// Largest ignored file scanned.
-const MAX_FILE: u64 = 64 << 20;
 
 /// The findings of the scans audit runs once: the work tree as `tokhyg scan` sees it, plus
 /// ignored log files and web output.
@@ -93,13 +85,15 @@ pub fn check(context: &Context<'_>, scans: &Scans) -> Check {
 /// Where a finding stands, when it is one of the places this check is about.
 fn place(root: &Path, finding: &Finding) -> Option<&'static str> {
     let path = finding.path.as_str();
-    let parts: Vec<&str> = path.split('/').collect();
-    let dirs = &parts[..parts.len().saturating_sub(1)];
-    if path.ends_with(".log") || dirs.iter().any(|d| *d == "logs" || *d == "log") {
-        return Some("in a log file");
-    }
-    if dirs.iter().any(|d| WEB_DIRS.contains(d)) {
-        return Some("in files a web app ships to browsers");
+    if is_exposed_place(path) {
+        let parts: Vec<&str> = path.split('/').collect();
+        let dirs = &parts[..parts.len() - 1];
+        let log = path.ends_with(".log") || dirs.iter().any(|d| *d == "logs" || *d == "log");
+        return Some(if log {
+            "in a log file"
+        } else {
+            "in files a web app ships to browsers"
+        });
     }
     let line = line_of(&root.join(path), finding.line)?;
     if in_query_string(&line, &finding.secret) {
@@ -161,33 +155,10 @@ fn relative(path: &str, root: &Path) -> String {
 
 /// Log files and web output that git ignores (so the walk of `scan` skips them).
 fn ignored_exposed_files(context: &Context<'_>) -> anyhow::Result<Vec<PathBuf>> {
-    let walker = ignore::WalkBuilder::new(&context.root)
-        .standard_filters(false)
-        .hidden(false)
-        .filter_entry(|entry| {
-            let dir = entry.file_type().is_some_and(|t| t.is_dir());
-            !(dir && SKIPPED_DIRS.contains(&&*entry.file_name().to_string_lossy()))
-        })
-        .build();
     let mut files = Vec::new();
-    for entry in walker.flatten() {
-        if !entry.file_type().is_some_and(|t| t.is_file())
-            || entry.metadata().map_or(true, |m| m.len() > MAX_FILE)
-        {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(&context.root) else {
-            continue;
-        };
-        let rel_text = rel.to_string_lossy().replace('\\', "/");
-        let parts: Vec<&str> = rel_text.split('/').collect();
-        let dirs = &parts[..parts.len() - 1];
-        let exposed = rel_text.ends_with(".log")
-            || dirs
-                .iter()
-                .any(|d| *d == "logs" || *d == "log" || WEB_DIRS.contains(d));
-        if exposed && context.repo.is_path_ignored(rel)? {
-            files.push(entry.path().to_path_buf());
+    for (path, rel) in &context.exposed {
+        if context.repo.is_path_ignored(Path::new(rel))? {
+            files.push(path.clone());
         }
     }
     Ok(files)
